@@ -1,0 +1,139 @@
+package dev.floe.core.commit;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends a run's data files in one snapshot that also records the run id and its batch digests
+ * (see {@link BatchLedger}), exactly once:
+ *
+ * <ul>
+ *   <li>{@link CommitFailedException} (a conflict Iceberg's own retries did not resolve): reload,
+ *       back off, try again, up to {@link CommitOptions#maxAttempts()}; then rethrown.
+ *   <li>a concurrent run committed one of the batches: {@link BatchesAlreadyCommittedException};
+ *       nothing was committed.
+ *   <li>{@link CommitStateUnknownException}: reload and look for the run id in the history; found
+ *       means committed, otherwise {@link CommitUnknownException} and the caller must not delete.
+ * </ul>
+ */
+public final class Committer {
+  private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+
+  /** Waits between attempts; tests pass one that does not sleep. */
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final CommitOptions options;
+  private final Sleeper sleeper;
+
+  public Committer(CommitOptions options) {
+    this(options, duration -> Thread.sleep(duration.toMillis()));
+  }
+
+  public Committer(CommitOptions options, Sleeper sleeper) {
+    this.options = options;
+    this.sleeper = sleeper;
+  }
+
+  /**
+   * Commits {@code files} and returns the new snapshot.
+   *
+   * @param extraSummary more summary properties to record (must not use floe's own keys)
+   */
+  public Snapshot commit(
+      Table table,
+      List<DataFile> files,
+      String runId,
+      Collection<String> batchDigests,
+      Map<String, String> extraSummary) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(table, files, runId, batchDigests, extraSummary);
+      } catch (CommitFailedException e) {
+        if (attempt >= options.maxAttempts()) {
+          throw e;
+        }
+        Duration backoff = options.backoff(attempt + 1);
+        LOG.warn(
+            "Commit of run {} to {} failed (attempt {} of {}), retrying in {} ms: {}",
+            runId, table.name(), attempt, options.maxAttempts(), backoff.toMillis(), e.getMessage());
+        pause(backoff, e);
+        table.refresh();
+      }
+    }
+  }
+
+  private Snapshot attempt(
+      Table table,
+      List<DataFile> files,
+      String runId,
+      Collection<String> batchDigests,
+      Map<String, String> extraSummary) {
+    AppendFiles append = table.newAppend();
+    files.forEach(append::appendFile);
+    extraSummary.forEach(append::set);
+    BatchLedger.summary(runId, batchDigests).forEach(append::set);
+    append.validateWith(BatchLedger.notYetCommitted(batchDigests));
+    try {
+      append.commit();
+    } catch (ValidationException e) {
+      throw new BatchesAlreadyCommittedException(
+          "Cannot commit run " + runId + " to " + table.name() + ": " + e.getMessage(), e);
+    } catch (CommitStateUnknownException e) {
+      return recoverUnknownState(table, runId, e);
+    }
+    return BatchLedger.findRun(table, runId)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Cannot find the snapshot of run " + runId + " in " + table.name() + " after its commit"));
+  }
+
+  private static Snapshot recoverUnknownState(Table table, String runId, CommitStateUnknownException e) {
+    LOG.warn("Commit state of run {} to {} is unknown; checking the table history", runId, table.name());
+    Optional<Snapshot> landed;
+    try {
+      table.refresh();
+      landed = BatchLedger.findRun(table, runId);
+    } catch (RuntimeException reloadFailure) {
+      e.addSuppressed(reloadFailure);
+      landed = Optional.empty();
+    }
+    if (landed.isPresent()) {
+      LOG.info("Run {} did commit to {} as snapshot {}", runId, table.name(), landed.get().snapshotId());
+      return landed.get();
+    }
+    throw new CommitUnknownException(
+        runId,
+        "Cannot tell whether run "
+            + runId
+            + " committed to "
+            + table.name()
+            + ": the catalog did not answer and the history does not show it yet. Its data files"
+            + " were NOT deleted; the next run skips its batches if the commit landed.",
+        e);
+  }
+
+  private void pause(Duration backoff, CommitFailedException cause) {
+    try {
+      sleeper.sleep(backoff);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      cause.addSuppressed(interrupted);
+      throw cause;
+    }
+  }
+}

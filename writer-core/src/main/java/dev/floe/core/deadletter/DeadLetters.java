@@ -1,0 +1,36 @@
+package dev.floe.core.deadletter;
+
+import dev.floe.core.decode.Reject;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where rejected events go. Rejects are kept per batch under a name derived from the batch id, and
+ * made durable just before the commit, so that a batch retried after a failure rewrites the same
+ * dead letters instead of adding a second copy.
+ */
+public interface DeadLetters {
+  /** Starts recording the rejects of one run. */
+  Run begin(String runId);
+
+  /** The rejects of one run. */
+  interface Run {
+    void reject(String batchDigest, Reject reject);
+
+    /** Makes what was recorded durable under its final names; returns their locations. */
+    List<String> publish();
+
+    /** Removes what this run recorded (the run failed before committing). */
+    void discard();
+  }
+
+  /** NDJSON files in {@code directory}, one per batch with rejects. */
+  static DeadLetters directory(Path directory) {
+    return new DirectoryDeadLetters(directory);
+  }
+
+  /** Logs each reject at WARN (source, line, reason; not the raw text): for library use without a directory. */
+  static DeadLetters logging() {
+    return new LoggingDeadLetters();
+  }
+}

@@ -1,0 +1,168 @@
+package dev.floe.core.decode;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+
+/**
+ * Decodes batches of Durable Object state-change events into Iceberg records of a table schema.
+ *
+ * <p>A source is NDJSON (one object per line) or one JSON array of objects, either of them plain,
+ * gzip or zstd, recognised by its first bytes. Each object is validated against the schema:
+ * required columns must be present and non-null, values must have the column's JSON type, keys that
+ * are not columns are ignored, and a key given twice is rejected. Timestamps are epoch milliseconds
+ * or RFC 3339 strings with an offset. A string column whose doc is {@code json} takes any JSON
+ * value and stores its text. Only primitive columns (string, int, long, float, double, boolean,
+ * date, timestamp, timestamptz) can be decoded.
+ *
+ * <p>Bad content never fails a source: each bad line becomes a {@link Reject} and decoding goes on.
+ * Instances are thread-safe; every call to {@link #decode} has its own buffers.
+ */
+public final class EventDecoder {
+  /** Window kept beyond the element limit for an array, for the parser's read-ahead. */
+  private static final int ARRAY_READ_AHEAD_BYTES = 64 * 1024;
+
+  /**
+   * Jackson's own depth guard, only a backstop: the decoders enforce the real limit with a clear
+   * reason. It stays well above that limit so that a rejected array element can be skipped.
+   */
+  private static final int PARSER_DEPTH_BACKSTOP = 1000;
+
+  private final Columns columns;
+  private final DecodeLimits limits;
+  private final JsonFactory factory;
+  private final GenericRecord template;
+
+  /**
+   * @throws IllegalArgumentException if a column has a type that cannot be decoded from JSON
+   */
+  public EventDecoder(Schema schema, DecodeLimits limits) {
+    Objects.requireNonNull(schema, "schema");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.columns = Columns.of(schema);
+    this.template = GenericRecord.create(schema);
+    int depthBackstop = Math.max(PARSER_DEPTH_BACKSTOP, limits.maxNestingDepth() + 2);
+    this.factory =
+        new JsonFactoryBuilder()
+            .rootValueSeparator((String) null) // the json-column generator writes one value each
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES) // hostile keys must not fill the JVM
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(depthBackstop)
+                    .maxStringLength(limits.maxLineBytes())
+                    .build())
+            .streamWriteConstraints(
+                StreamWriteConstraints.builder().maxNestingDepth(depthBackstop).build())
+            .build();
+  }
+
+  /**
+   * Decodes one source. Never throws for bad content: each invalid line becomes a Reject and
+   * decoding goes on with the next line. A source whose content cannot be read to its end
+   * (truncated or corrupt compression) ends with one reject after every line read before it.
+   * Exceptions thrown by the consumers propagate. The input is not closed.
+   *
+   * @throws SourceReadException when {@code input} itself fails (a disk error, a connection reset
+   *     while streaming an object): the events after the failure are valid but unread, so they must
+   *     not be dead-lettered; the caller retries the source instead
+   *
+   * @param sourceName names the source in rejects, e.g. its object key
+   * @param records receives each valid event, in input order
+   * @param rejects receives each invalid line, in input order
+   */
+  public DecodeStats decode(
+      String sourceName, InputStream input, Consumer<Record> records, Consumer<Reject> rejects) {
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(records, "records");
+    Objects.requireNonNull(rejects, "rejects");
+    NestedJson nested = new NestedJson(factory, limits);
+    ObjectDecoder objects = new ObjectDecoder(columns, limits, nested);
+    GuardedInput guarded = new GuardedInput(input);
+    Consumer<Reject> checkedRejects =
+        reject -> {
+          guarded.throwIfFailed(sourceName);
+          rejects.accept(reject);
+        };
+    DecodeRun run = new DecodeRun(sourceName, factory, objects, template, records, checkedRejects);
+    InputStream stream = null;
+    try {
+      stream = SourceFormat.decompressed(guarded);
+      PeekedInputStream peeked = SourceFormat.peekContent(stream);
+      if (SourceFormat.isJsonArray(peeked)) {
+        int window = limits.maxLineBytes() + ARRAY_READ_AHEAD_BYTES;
+        CapturingInputStream capturing = new CapturingInputStream(peeked, window);
+        return new ArrayReader(factory, capturing, run, limits.maxLineBytes()).read();
+      }
+      return new NdjsonReader(peeked, run, limits.maxLineBytes()).read();
+    } catch (IOException e) {
+      // Only a gzip header is read before the readers, which report their own failures, start.
+      String detail = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      run.reject(1, "Cannot read source: truncated or corrupt input (" + detail + ")", new byte[0]);
+      return run.stats(1, 0);
+    } finally {
+      closeQuietly(stream);
+    }
+  }
+
+  private static void closeQuietly(InputStream stream) {
+    if (stream != null) {
+      try {
+        stream.close(); // frees the decompressor's native or inflater memory
+      } catch (IOException e) {
+        // Everything was read that will be; a failing close loses nothing.
+      }
+    }
+  }
+
+  /**
+   * The caller's stream as the decompressors see it: closing it does not close the caller's
+   * stream, and a failure of the stream itself (as opposed to of the bytes it delivered) is
+   * remembered, so it is not mistaken for corrupt content.
+   */
+  private static final class GuardedInput extends FilterInputStream {
+    private IOException failure;
+
+    GuardedInput(InputStream input) {
+      super(input);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        return super.read(buffer, offset, length);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    void throwIfFailed(String sourceName) {
+      if (failure != null) {
+        throw new SourceReadException(sourceName, failure);
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+}
