@@ -1,0 +1,49 @@
+package dev.floe.core;
+
+import java.util.Optional;
+
+/**
+ * Per-call choices of one ingest.
+ *
+ * @param dryRun decode, validate and filter, and report what would be committed, without writing
+ *     or committing anything
+ * @param sourceMark when set, the commit also records this run as the last one of that source (a
+ *     table property, in the same atomic step as the data), so a source can tell after a crash
+ *     whether its last run committed, even after its snapshot expired
+ * @param progress told as batches complete
+ */
+public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Progress progress) {
+  /** Told as the run goes: batches done of all, and events read so far. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(int batchesDone, int batchesTotal, long eventsRead);
+
+    Progress NONE = (done, total, events) -> {};
+  }
+
+  /** Records {@code runId} under the table property {@code floe.source.<sourceKey>.last-run}. */
+  public record SourceMark(String sourceKey) {
+    public static final String PREFIX = "floe.source.";
+    public static final String SUFFIX = ".last-run";
+
+    public String property() {
+      return PREFIX + sourceKey + SUFFIX;
+    }
+  }
+
+  public static IngestOptions defaults() {
+    return new IngestOptions(false, Optional.empty(), Progress.NONE);
+  }
+
+  public IngestOptions withDryRun(boolean dry) {
+    return new IngestOptions(dry, sourceMark, progress);
+  }
+
+  public IngestOptions withSourceMark(String sourceKey) {
+    return new IngestOptions(dryRun, Optional.of(new SourceMark(sourceKey)), progress);
+  }
+
+  public IngestOptions withProgress(Progress listener) {
+    return new IngestOptions(dryRun, sourceMark, listener);
+  }
+}
