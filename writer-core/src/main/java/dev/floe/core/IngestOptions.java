@@ -7,9 +7,9 @@ import java.util.Optional;
  *
  * @param dryRun decode, validate and filter, and report what would be committed, without writing
  *     or committing anything
- * @param sourceMark when set, the commit also records this run as the last one of that source (a
- *     table property, in the same atomic step as the data), so a source can tell after a crash
- *     whether its last run committed, even after its snapshot expired
+ * @param sourceMark when set, the commit also records the run's claim as the last one of that
+ *     source (a table property, in the same atomic step as the data), so a source can tell after a
+ *     crash whether its last run committed, even after its snapshot expired
  * @param progress told as batches complete
  */
 public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Progress progress) {
@@ -21,12 +21,16 @@ public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Pro
     Progress NONE = (done, total, events) -> {};
   }
 
-  /** Records {@code runId} under the table property {@code floe.source.<sourceKey>.last-run}. */
-  public record SourceMark(String sourceKey) {
+  /** Records {@code claimId} under the table property {@code floe.source.<sourceKey>.last-run}. */
+  public record SourceMark(String sourceKey, String claimId) {
     public static final String PREFIX = "floe.source.";
     public static final String SUFFIX = ".last-run";
 
     public String property() {
+      return property(sourceKey);
+    }
+
+    public static String property(String sourceKey) {
       return PREFIX + sourceKey + SUFFIX;
     }
   }
@@ -39,8 +43,8 @@ public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Pro
     return new IngestOptions(dry, sourceMark, progress);
   }
 
-  public IngestOptions withSourceMark(String sourceKey) {
-    return new IngestOptions(dryRun, Optional.of(new SourceMark(sourceKey)), progress);
+  public IngestOptions withSourceMark(String sourceKey, String claimId) {
+    return new IngestOptions(dryRun, Optional.of(new SourceMark(sourceKey, claimId)), progress);
   }
 
   public IngestOptions withProgress(Progress listener) {

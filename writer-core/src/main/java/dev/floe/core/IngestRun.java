@@ -90,7 +90,7 @@ final class IngestRun {
       files = writer.complete();
       deadLetterLocations = rejects.publish();
       Map<String, String> properties =
-          options.sourceMark().map(mark -> Map.of(mark.property(), runId)).orElse(Map.of());
+          options.sourceMark().map(mark -> Map.of(mark.property(), mark.claimId())).orElse(Map.of());
       List<String> recorded = included.size() <= MAX_INLINE_DIGESTS ? included : List.of();
       return committer.commit(table, files, runId, recorded, Map.of(BatchLedger.BATCH_COUNT, Integer.toString(included.size())), properties);
     } catch (CommitUnknownException e) {

@@ -108,9 +108,9 @@ class IngestRunTest {
   void theSourceMarkIsSetInTheSameCommitAsTheData() throws IOException {
     FloeWriter writer = FloeWriter.builder(catalog).config(config).build();
 
-    IngestResult result = writer.ingest(List.of(batch("a", 3)), IngestOptions.defaults().withSourceMark("spool-1"));
+    IngestResult result = writer.ingest(List.of(batch("a", 3)), IngestOptions.defaults().withSourceMark("spool-1", "claim-7"));
 
-    assertThat(writer.table().properties()).containsEntry("floe.source.spool-1.last-run", result.runId());
+    assertThat(writer.table().properties()).containsEntry("floe.source.spool-1.last-run", "claim-7");
     assertThat(writer.table().currentSnapshot().summary()).containsEntry("floe.run-id", result.runId());
     // One metadata version for both: the table has exactly one snapshot and the property.
     assertThat(writer.table().history()).hasSize(1);
