@@ -291,6 +291,24 @@ public final class CatalogFactory {
     return passThrough;
   }
 
+  /**
+   * The S3 properties of {@code config} alone (endpoint, region, path style, chunked encoding,
+   * credentials, pass-through {@code s3.*}), for an S3 client outside any catalog. Credentials in
+   * clear: hand them to Iceberg, never to a log.
+   */
+  static Map<String, String> s3Properties(CatalogConfig config) {
+    Derived derived = new Derived();
+    deriveS3(config.s3(), derived);
+    Map<String, String> properties = new TreeMap<>(config.s3().properties());
+    properties.putAll(derived.values);
+    return Redaction.redactingView(properties);
+  }
+
+  /** Applies the JVM-wide AWS SDK settings of {@code config}'s S3 profile (see {@link #sdkSystemProperties}). */
+  static void applySdkSettings(CatalogConfig config) {
+    applySdkSettings(sdkSystemProperties(config), System.getProperties(), System.getenv());
+  }
+
   private static Catalog openRest(CatalogConfig config, Map<String, String> properties) {
     applySdkSettings(sdkSystemProperties(config), System.getProperties(), System.getenv());
     RESTCatalog catalog = new RESTCatalog();
