@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Files named on the command line. They are left where they are after the commit: exactly-once
@@ -13,7 +12,7 @@ import java.util.Optional;
  * since a concurrent run that commits the same file first makes the other's commit fail
  * validation without committing anything.
  */
-public final class FileSource implements Source {
+public final class FileSource extends UnacknowledgedSource {
   private final List<Path> files;
 
   public FileSource(List<Path> files) {
@@ -36,31 +35,6 @@ public final class FileSource implements Source {
     files.forEach(file -> batches.add(Batch.ofFile(file)));
     return batches;
   }
-
-  @Override
-  public Optional<String> key() {
-    return Optional.empty();
-  }
-
-  @Override
-  public void lock() {}
-
-  @Override
-  public List<Claim> leftoverClaims() {
-    return List.of();
-  }
-
-  @Override
-  public void claim(String claimId, List<Batch> batches) {}
-
-  @Override
-  public void acknowledge(List<String> batchSources) {}
-
-  @Override
-  public void releaseClaim(String claimId) {}
-
-  @Override
-  public void fail(Batch batch, String reason) {}
 
   @Override
   public void close() {}

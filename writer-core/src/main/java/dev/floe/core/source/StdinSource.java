@@ -8,13 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Standard input as one batch. It is first copied to a temp file (memory stays bounded whatever
  * its size), so its id can be its content hash: piping the same bytes twice commits them once.
  */
-public final class StdinSource implements Source {
+public final class StdinSource extends UnacknowledgedSource {
   private final InputStream in;
   private Path copy;
 
@@ -43,31 +42,6 @@ public final class StdinSource implements Source {
       throw new UncheckedIOException("Cannot read standard input: " + e.getMessage(), e);
     }
   }
-
-  @Override
-  public Optional<String> key() {
-    return Optional.empty();
-  }
-
-  @Override
-  public void lock() {}
-
-  @Override
-  public List<Claim> leftoverClaims() {
-    return List.of();
-  }
-
-  @Override
-  public void claim(String claimId, List<Batch> batches) {}
-
-  @Override
-  public void acknowledge(List<String> batchSources) {}
-
-  @Override
-  public void releaseClaim(String claimId) {}
-
-  @Override
-  public void fail(Batch batch, String reason) {}
 
   @Override
   public void close() {
