@@ -143,6 +143,7 @@ public record CatalogConfig(
     }
     CatalogConfig config = type == CatalogType.REST ? rest(settings, name) : local(settings, name);
     CatalogFactory.validate(config);
+    PlaintextPolicy.check(config, settings);
     return config;
   }
 
@@ -342,6 +343,7 @@ public record CatalogConfig(
   public static Set<String> keys() {
     Set<String> keys = new TreeSet<>(CATALOG_KEYS);
     keys.addAll(S3Config.KEYS);
+    keys.add(PlaintextPolicy.ALLOW_PLAINTEXT);
     return Set.copyOf(keys);
   }
 

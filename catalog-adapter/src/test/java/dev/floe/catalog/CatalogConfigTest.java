@@ -235,8 +235,9 @@ class CatalogConfigTest {
             "s3.session-token",
             "s3.session-token-file",
             "s3.request-checksum-calculation",
-            "s3.response-checksum-validation")
-        .hasSize(24);
+            "s3.response-checksum-validation",
+            "transport.allow-plaintext")
+        .hasSize(25);
   }
 
   @Test

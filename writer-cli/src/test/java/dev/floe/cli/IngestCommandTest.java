@@ -143,4 +143,16 @@ class IngestCommandTest {
     assertThat(MAPPER.readTree(result.out()).get("table").asText()).endsWith("other.events");
     assertThat(dir.resolve("wh2").resolve("catalog.db")).exists();
   }
+
+  @Test
+  void aSettingGivenWithDashDIsNotHiddenByAnAbsentNamedOption() throws IOException {
+    Path file = Files.writeString(dir.resolve("a.ndjson"), event("do-1", 1) + "\nnot json\n");
+    Path dead = dir.resolve("elsewhere");
+    CliRunner.Result result = cli.run("ingest", "--json", "--warehouse", dir.resolve("wh").toString(),
+        "-D", "dead-letter.dir=" + dead, "-D", "table=ns.other", file.toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode summary = MAPPER.readTree(result.out());
+    assertThat(summary.get("table").asText()).endsWith("ns.other");
+    assertThat(summary.get("dead_letters").get(0).asText()).startsWith(dead.toString());
+  }
 }
