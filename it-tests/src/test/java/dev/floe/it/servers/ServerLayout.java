@@ -13,11 +13,11 @@ import java.nio.file.Path;
  * @param launchersDir the single-file Java launchers run in source-file mode
  * @param java the java executable for the child processes (the test JVM's own)
  */
-record ServerLayout(Path serversDir, Path launchersDir, Path java) {
+public record ServerLayout(Path serversDir, Path launchersDir, Path java) {
   static final String SERVERS_DIR_PROPERTY = "floe.it.servers.dir";
   static final String LAUNCHERS_DIR_PROPERTY = "floe.it.servers.launchers";
 
-  static ServerLayout fromSystemProperties() {
+  public static ServerLayout fromSystemProperties() {
     return new ServerLayout(
         Path.of(System.getProperty(SERVERS_DIR_PROPERTY, "target/servers")).toAbsolutePath(),
         Path.of(System.getProperty(LAUNCHERS_DIR_PROPERTY, "servers")).toAbsolutePath(),
@@ -25,7 +25,7 @@ record ServerLayout(Path serversDir, Path launchersDir, Path java) {
   }
 
   /** The classpath Maven resolved for a server, e.g. {@code rest-catalog}. */
-  String classpath(String server) {
+  public String classpath(String server) {
     Path file = serversDir.resolve(server + ".classpath");
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
@@ -42,7 +42,7 @@ record ServerLayout(Path serversDir, Path launchersDir, Path java) {
     }
   }
 
-  Path launcher(String fileName) {
+  public Path launcher(String fileName) {
     Path file = launchersDir.resolve(fileName);
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
@@ -53,7 +53,7 @@ record ServerLayout(Path serversDir, Path launchersDir, Path java) {
     return file;
   }
 
-  Path log(String server) {
+  public Path log(String server) {
     return serversDir.resolve(server + ".log");
   }
 }

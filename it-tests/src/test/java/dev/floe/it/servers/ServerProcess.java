@@ -24,7 +24,7 @@ import org.awaitility.core.TerminalFailureException;
  * an open pipe: the launchers exit when it closes, which is how {@link #stop()} asks them to go,
  * and what ends them if this JVM dies without stopping them.
  */
-final class ServerProcess {
+public final class ServerProcess {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final Duration GRACE = Duration.ofSeconds(10);
   private static final int LOG_TAIL_LINES = 40;
@@ -47,7 +47,7 @@ final class ServerProcess {
    * Starts {@code command} with exactly {@code env} on top of this JVM's environment minus its AWS,
    * catalog and FLOE_IT variables, so that nothing of the developer's setup leaks in.
    */
-  static ServerProcess start(
+  public static ServerProcess start(
       String name, URI uri, List<String> command, Map<String, String> env, Path log) {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -71,7 +71,7 @@ final class ServerProcess {
    * @throws IllegalStateException naming the server, its address and its log, with the log's last
    *     lines, when the process exits first or does not answer within {@code timeout}
    */
-  void awaitHttp(String path, IntPredicate ready, Duration timeout) {
+  public void awaitHttp(String path, IntPredicate ready, Duration timeout) {
     URI probe = uri.resolve(path);
     try {
       await(name + " at " + probe)
@@ -108,7 +108,7 @@ final class ServerProcess {
   }
 
   /** Asks the process to exit by closing its standard input, and returns at once. */
-  void requestStop() {
+  public void requestStop() {
     try {
       process.getOutputStream().close();
     } catch (IOException e) {
@@ -120,7 +120,7 @@ final class ServerProcess {
    * Stops the process and anything it started: end of input first, then SIGTERM, then SIGKILL, each
    * given a few seconds. Idempotent.
    */
-  void stop() {
+  public void stop() {
     List<ProcessHandle> tree = process.descendants().toList();
     requestStop();
     if (!exited(GRACE)) {
@@ -144,15 +144,15 @@ final class ServerProcess {
     }
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  URI uri() {
+  public URI uri() {
     return uri;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 

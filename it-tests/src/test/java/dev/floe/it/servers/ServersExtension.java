@@ -33,6 +33,14 @@ public final class ServersExtension implements ParameterResolver {
 
   @Override
   public Endpoints resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return endpoints(context);
+  }
+
+  /**
+   * The servers of this test JVM, started on the first call: for other extensions whose servers
+   * build on these (a second catalog on the same S3 API).
+   */
+  public static Endpoints endpoints(ExtensionContext context) {
     return context
         .getRoot()
         .getStore(NAMESPACE)
