@@ -19,6 +19,7 @@ import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.rest.RESTCatalogProperties;
 import org.apache.iceberg.rest.auth.AuthProperties;
 import org.apache.iceberg.rest.auth.OAuth2Properties;
 import org.slf4j.Logger;
@@ -138,6 +139,10 @@ public final class CatalogFactory {
       defaults.put(JDBC_BUSY_TIMEOUT, Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
     } else {
       defaults.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
+      // Iceberg posts a metrics report to the catalog after each commit: one more request per
+      // commit that floe does not need (and that a CLI closing the catalog right away cuts off).
+      // catalog.property.rest-metrics-reporting-enabled=true turns it back on.
+      defaults.put(RESTCatalogProperties.METRICS_REPORTING_ENABLED, "false");
     }
     return defaults;
   }

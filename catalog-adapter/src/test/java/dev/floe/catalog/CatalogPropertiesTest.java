@@ -42,6 +42,7 @@ class CatalogPropertiesTest {
                 entry("token", "r2-api-token"),
                 entry("header.X-Iceberg-Access-Delegation", "vended-credentials"),
                 entry("io-impl", S3_FILE_IO),
+                entry("rest-metrics-reporting-enabled", "false"),
                 entry("s3.endpoint", "https://acct.r2.cloudflarestorage.com"),
                 entry("client.region", "auto"),
                 entry("s3.path-style-access", "true"),
@@ -79,6 +80,7 @@ class CatalogPropertiesTest {
                 entry("oauth2-server-uri", "http://127.0.0.1:8181/v1/oauth/tokens"),
                 entry("scope", "PRINCIPAL_ROLE:ALL"),
                 entry("io-impl", S3_FILE_IO),
+                entry("rest-metrics-reporting-enabled", "false"),
                 entry("s3.endpoint", "http://127.0.0.1:9000"),
                 entry("client.region", "us-east-1"),
                 entry("s3.path-style-access", "true"),
@@ -93,7 +95,10 @@ class CatalogPropertiesTest {
   void awsProfileLeavesEverythingToTheSdk() {
     assertThat(properties(rest()))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("uri", "https://catalog.example.com", "io-impl", S3_FILE_IO));
+            Map.of(
+                "uri", "https://catalog.example.com",
+                "io-impl", S3_FILE_IO,
+                "rest-metrics-reporting-enabled", "false"));
     assertThat(CatalogFactory.sdkSystemProperties(CatalogConfig.from(rest()))).isEmpty();
   }
 
