@@ -1,17 +1,11 @@
 package dev.floe.core;
 
+import dev.floe.core.BatchOutcome.Status;
 import dev.floe.core.commit.BatchLedger;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.commit.Committer;
 import dev.floe.core.deadletter.DeadLetters;
-import dev.floe.core.decode.DecodeStats;
-import dev.floe.core.decode.EventDecoder;
-import dev.floe.core.filter.EventFilter;
 import dev.floe.core.table.TableBootstrap;
-import dev.floe.core.write.PartitionedWriter;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,11 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +59,11 @@ public final class FloeWriter {
     return new Builder(catalog);
   }
 
-  /** The target table, created (with its namespace) when missing. */
+  public IngestConfig config() {
+    return config;
+  }
+
+  /** The target table, created (with its namespace) when missing, and refreshed. */
   public synchronized Table table() {
     if (table == null) {
       table = TableBootstrap.loadOrCreate(catalog, config.table(), config.definition());
@@ -81,8 +77,24 @@ public final class FloeWriter {
     return ingest(List.of(batch));
   }
 
-  /** Ingests {@code batches} as one commit; batches already in the table are skipped. */
-  public synchronized IngestResult ingest(List<Batch> batches) {
+  public IngestResult ingest(List<Batch> batches) {
+    return ingest(batches, IngestOptions.defaults());
+  }
+
+  /**
+   * Ingests {@code batches} as one commit: batches already in the table are skipped, and batches
+   * beyond the run limits are deferred; see each {@link BatchOutcome}.
+   *
+   * @throws TooManyRejectsException more rejects than {@link RunLimits#maxRejectRatio()} allows;
+   *     nothing committed
+   * @throws org.apache.iceberg.exceptions.CommitFailedException a commit conflict outlasted the
+   *     retries; nothing committed, retry the run
+   * @throws dev.floe.core.commit.BatchesAlreadyCommittedException a concurrent run committed one
+   *     of the batches first; nothing committed, retry the run
+   * @throws CommitUnknownException the commit may have landed; nothing deleted, retry the run
+   * @throws dev.floe.core.decode.SourceReadException a source's stream failed; nothing committed
+   */
+  public synchronized IngestResult ingest(List<Batch> batches, IngestOptions options) {
     Instant start = clock.instant();
     String runId = RunIds.next(clock);
     Table target = table();
@@ -90,95 +102,28 @@ public final class FloeWriter {
     for (Batch batch : batches) {
       byDigest.putIfAbsent(BatchLedger.digest(batch.id()), batch);
     }
+    List<BatchOutcome> outcomes = new ArrayList<>();
     Set<String> done = BatchLedger.committed(target, byDigest.keySet());
-    done.forEach(
-        digest -> LOG.info("Run {}: skipping batch {} ({}): already committed", runId, byDigest.get(digest).id(), digest));
-    byDigest.keySet().removeAll(done);
-    Run run = new Run(runId, target);
+    for (String digest : done) {
+      Batch batch = byDigest.remove(digest);
+      LOG.info("Run {}: batch {} is already in {}; skipping it", runId, batch.id(), target.name());
+      outcomes.add(new BatchOutcome(batch, Status.ALREADY_COMMITTED, "already committed"));
+    }
+    IngestRun run = new IngestRun(runId, target, config, deadLetters, committer, clock, options);
     if (byDigest.isEmpty()) {
-      LOG.info("Run {}: nothing to commit to {} ({} batches offered, all already committed)", runId, target.name(), batches.size());
-      return run.result(batches.size(), done.size(), null, start);
+      LOG.info("Run {}: nothing new for {} ({} batches offered)", runId, target.name(), batches.size());
+      return run.result(outcomes, null, start);
     }
-    LOG.info("Run {}: ingesting {} batches into {}", runId, byDigest.size(), target.name());
-    Snapshot snapshot = run.writeAndCommit(byDigest);
-    IngestResult result = run.result(batches.size(), done.size(), snapshot, start);
-    LOG.info(
-        "Run {}: committed snapshot {} to {}: {} events written, {} rejected, {} filtered, {} files, {} bytes",
-        runId, snapshot.snapshotId(), target.name(), result.eventsWritten(), result.eventsRejected(),
-        result.eventsFiltered(), result.dataFiles(), result.bytesWritten());
+    LOG.info("Run {}: ingesting {} batches into {}{}", runId, byDigest.size(), target.name(), options.dryRun() ? " (dry run)" : "");
+    Snapshot snapshot = run.writeAndCommit(byDigest, outcomes, start);
+    IngestResult result = run.result(outcomes, snapshot, start);
+    if (snapshot != null) {
+      LOG.info(
+          "Run {}: committed snapshot {} to {}: {} events written, {} rejected, {} filtered, {} files, {} bytes",
+          runId, snapshot.snapshotId(), target.name(), result.eventsWritten(), result.eventsRejected(),
+          result.eventsFiltered(), result.dataFiles(), result.bytesWritten());
+    }
     return result;
-  }
-
-  /** The state of one ingest run. */
-  private final class Run {
-    private final String runId;
-    private final Table table;
-    private final EventDecoder decoder;
-    private final EventFilter filter;
-    private long read;
-    private long written;
-    private long rejected;
-    private long filtered;
-    private List<DataFile> files = List.of();
-    private List<String> deadLetterLocations = List.of();
-
-    Run(String runId, Table table) {
-      this.runId = runId;
-      this.table = table;
-      this.decoder = new EventDecoder(table.schema(), config.limits());
-      this.filter =
-          config.filter().isBlank() ? EventFilter.acceptAll() : EventFilter.parse(config.filter(), table.schema());
-    }
-
-    Snapshot writeAndCommit(Map<String, Batch> batches) {
-      DeadLetters.Run rejects = deadLetters.begin(runId);
-      PartitionedWriter writer = new PartitionedWriter(table, runId, config.write());
-      try {
-        batches.forEach((digest, batch) -> decode(digest, batch, writer, rejects));
-        files = writer.complete();
-        deadLetterLocations = rejects.publish();
-        return committer.commit(table, files, runId, batches.keySet(), Map.of());
-      } catch (CommitUnknownException e) {
-        LOG.error("Run {}: {}", runId, e.getMessage());
-        throw e;
-      } catch (RuntimeException | Error e) {
-        LOG.warn("Run {} failed before committing; deleting its data files and dead letters", runId);
-        writer.abort();
-        rejects.discard();
-        throw e;
-      }
-    }
-
-    private void decode(String digest, Batch batch, PartitionedWriter writer, DeadLetters.Run rejects) {
-      DecodeStats stats;
-      try (InputStream in = batch.input().open()) {
-        stats =
-            decoder.decode(
-                batch.source(),
-                in,
-                (Record event) -> {
-                  if (filter.test(event)) {
-                    writer.write(event);
-                    written++;
-                  } else {
-                    filtered++;
-                  }
-                },
-                reject -> rejects.reject(digest, reject));
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read batch " + batch.id() + " from " + batch.source() + ": " + e.getMessage(), e);
-      }
-      read += stats.records() + stats.rejected();
-      rejected += stats.rejected();
-    }
-
-    IngestResult result(int offered, int skipped, Snapshot snapshot, Instant start) {
-      long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-      return new IngestResult(
-          runId, table.name(), offered, skipped, read, written, rejected, filtered, files.size(), bytes,
-          snapshot == null ? null : snapshot.snapshotId(), Duration.between(start, clock.instant()),
-          deadLetterLocations);
-    }
   }
 
   public static final class Builder {
@@ -216,5 +161,9 @@ public final class FloeWriter {
     public FloeWriter build() {
       return new FloeWriter(this);
     }
+  }
+
+  static Duration since(Clock clock, Instant start) {
+    return Duration.between(start, clock.instant());
   }
 }

@@ -31,6 +31,7 @@ public record IngestConfig(
     String filter,
     DecodeLimits limits,
     CommitOptions commit,
+    RunLimits run,
     Optional<Path> deadLetterDirectory) {
 
   public static final String TABLE = "table";
@@ -64,7 +65,8 @@ public record IngestConfig(
     return Set.of(
         TABLE, SCHEMA_FILE, PARTITION_SPEC, SORT_ORDER, TARGET_FILE_SIZE, MAX_OPEN_FILES,
         ROW_GROUP_SIZE, ZSTD_LEVEL, BLOOM_FILTER_COLUMNS, FILTER, MAX_LINE_BYTES,
-        COMMIT_MAX_ATTEMPTS, COMMIT_RETRY_BACKOFF, DEAD_LETTER_DIR);
+        COMMIT_MAX_ATTEMPTS, COMMIT_RETRY_BACKOFF, DEAD_LETTER_DIR, RunLimits.MAX_EVENTS,
+        RunLimits.MAX_BYTES, RunLimits.MAX_DURATION, RunLimits.MAX_REJECT_RATIO);
   }
 
   /** The defaults: the state-change event table {@value #DEFAULT_TABLE} with dead letters logged. */
@@ -122,27 +124,32 @@ public record IngestConfig(
         settings.string(FILTER, ""),
         limits,
         commit,
+        RunLimits.from(settings),
         Optional.of(Path.of(settings.string(DEAD_LETTER_DIR, DEFAULT_DEAD_LETTER_DIR))));
   }
 
   public IngestConfig withoutDeadLetterDirectory() {
-    return new IngestConfig(table, definition, write, filter, limits, commit, Optional.empty());
+    return new IngestConfig(table, definition, write, filter, limits, commit, run, Optional.empty());
   }
 
   public IngestConfig withWrite(WriteOptions options) {
-    return new IngestConfig(table, definition, options, filter, limits, commit, deadLetterDirectory);
+    return new IngestConfig(table, definition, options, filter, limits, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withFilter(String expression) {
-    return new IngestConfig(table, definition, write, expression, limits, commit, deadLetterDirectory);
+    return new IngestConfig(table, definition, write, expression, limits, commit, run, deadLetterDirectory);
+  }
+
+  public IngestConfig withRunLimits(RunLimits runLimits) {
+    return new IngestConfig(table, definition, write, filter, limits, commit, runLimits, deadLetterDirectory);
   }
 
   public IngestConfig withTable(TableIdentifier id) {
-    return new IngestConfig(id, definition, write, filter, limits, commit, deadLetterDirectory);
+    return new IngestConfig(id, definition, write, filter, limits, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withDeadLetterDirectory(Path directory) {
-    return new IngestConfig(table, definition, write, filter, limits, commit, Optional.of(directory));
+    return new IngestConfig(table, definition, write, filter, limits, commit, run, Optional.of(directory));
   }
 
   /** {@code namespace.table}; a multi-level namespace is written {@code a.b.table}. */

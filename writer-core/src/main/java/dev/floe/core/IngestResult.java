@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What one ingest run did.
  *
- * @param batchesSkipped batches offered again that the table already holds (exactly-once)
+ * @param batches every batch offered, with what became of it
  * @param eventsRead events decoded plus events rejected
  * @param snapshotId the snapshot this run committed, or null when it committed nothing
  * @param deadLetters where the rejected events of this run were written
@@ -14,19 +14,20 @@ import java.util.List;
 public record IngestResult(
     String runId,
     String table,
-    int batchesOffered,
-    int batchesSkipped,
+    List<BatchOutcome> batches,
     long eventsRead,
     long eventsWritten,
     long eventsRejected,
     long eventsFiltered,
     int dataFiles,
+    long bytesRead,
     long bytesWritten,
     Long snapshotId,
     Duration duration,
     List<String> deadLetters) {
 
   public IngestResult {
+    batches = List.copyOf(batches);
     deadLetters = List.copyOf(deadLetters);
   }
 
@@ -34,7 +35,19 @@ public record IngestResult(
     return snapshotId != null;
   }
 
+  public int batchesOffered() {
+    return batches.size();
+  }
+
+  public int count(BatchOutcome.Status status) {
+    return (int) batches.stream().filter(outcome -> outcome.status() == status).count();
+  }
+
   public int batchesCommitted() {
-    return committed() ? batchesOffered - batchesSkipped : 0;
+    return count(BatchOutcome.Status.COMMITTED);
+  }
+
+  public int batchesSkipped() {
+    return count(BatchOutcome.Status.ALREADY_COMMITTED);
   }
 }

@@ -132,7 +132,7 @@ class FloeWriterTest {
   void aRunThatFailsBeforeCommittingDeletesWhatItWrote() throws IOException {
     Path input = file("b.ndjson", TestTables.ndjson("do-a", 1, T), "not json");
     Committer failing = spy(new Committer(CommitOptions.defaults()));
-    doThrow(new CommitFailedException("conflict")).when(failing).commit(any(), anyList(), anyString(), anyCollection(), anyMap());
+    doThrow(new CommitFailedException("conflict")).when(failing).commit(any(), anyList(), anyString(), anyCollection(), anyMap(), anyMap());
     FloeWriter writer = FloeWriter.builder(catalog).config(config).committer(failing).build();
 
     assertThatThrownBy(() -> writer.ingest(Batch.ofFile(input)))
@@ -153,7 +153,7 @@ class FloeWriterTest {
     Path input = file("b.ndjson", TestTables.ndjson("do-a", 1, T));
     Committer unknown = spy(new Committer(CommitOptions.defaults()));
     doThrow(new CommitUnknownException("run", "Cannot tell", new CommitStateUnknownException(new RuntimeException())))
-        .when(unknown).commit(any(), anyList(), anyString(), anyCollection(), anyMap());
+        .when(unknown).commit(any(), anyList(), anyString(), anyCollection(), anyMap(), anyMap());
     FloeWriter writer = FloeWriter.builder(catalog).config(config).committer(unknown).build();
 
     assertThatThrownBy(() -> writer.ingest(Batch.ofFile(input))).isInstanceOf(CommitUnknownException.class);

@@ -9,6 +9,8 @@ import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -51,7 +53,8 @@ public final class Committer {
   /**
    * Commits {@code files} and returns the new snapshot.
    *
-   * @param extraSummary more summary properties to record (must not use floe's own keys)
+   * @param extraSummary more summary properties to record, set after floe's own (so a caller may
+   *     override {@link BatchLedger#BATCH_COUNT} when it records fewer digests than batches)
    */
   public Snapshot commit(
       Table table,
@@ -59,9 +62,23 @@ public final class Committer {
       String runId,
       Collection<String> batchDigests,
       Map<String, String> extraSummary) {
+    return commit(table, files, runId, batchDigests, extraSummary, Map.of());
+  }
+
+  /**
+   * Commits {@code files} and sets {@code tableProperties} in the same atomic step (one
+   * transaction, one new metadata version), and returns the new snapshot.
+   */
+  public Snapshot commit(
+      Table table,
+      List<DataFile> files,
+      String runId,
+      Collection<String> batchDigests,
+      Map<String, String> extraSummary,
+      Map<String, String> tableProperties) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return attempt(table, files, runId, batchDigests, extraSummary);
+        return attempt(table, files, runId, batchDigests, extraSummary, tableProperties);
       } catch (CommitFailedException e) {
         if (attempt >= options.maxAttempts()) {
           throw e;
@@ -81,14 +98,22 @@ public final class Committer {
       List<DataFile> files,
       String runId,
       Collection<String> batchDigests,
-      Map<String, String> extraSummary) {
-    AppendFiles append = table.newAppend();
+      Map<String, String> extraSummary,
+      Map<String, String> tableProperties) {
+    Transaction transaction = tableProperties.isEmpty() ? null : table.newTransaction();
+    AppendFiles append = transaction == null ? table.newAppend() : transaction.newAppend();
     files.forEach(append::appendFile);
-    extraSummary.forEach(append::set);
     BatchLedger.summary(runId, batchDigests).forEach(append::set);
+    extraSummary.forEach(append::set);
     append.validateWith(BatchLedger.notYetCommitted(batchDigests));
     try {
       append.commit();
+      if (transaction != null) {
+        UpdateProperties properties = transaction.updateProperties();
+        tableProperties.forEach(properties::set);
+        properties.commit();
+        transaction.commitTransaction();
+      }
     } catch (ValidationException e) {
       throw new BatchesAlreadyCommittedException(
           "Cannot commit run " + runId + " to " + table.name() + ": " + e.getMessage(), e);

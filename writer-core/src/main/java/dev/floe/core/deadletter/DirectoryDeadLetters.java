@@ -13,7 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Dead letters as {@code <dir>/<batch-digest>.ndjson}, written to a temp name and renamed on publish. */
+/**
+ * Dead letters as {@code <dir>/<source name>-<batch digest>.ndjson}, written to a temp name and
+ * renamed on publish. The digest keeps the name stable when a batch is retried, so a retry replaces
+ * its earlier dead letters instead of adding to them.
+ */
 final class DirectoryDeadLetters implements DeadLetters {
   private final Path directory;
 
@@ -29,6 +33,7 @@ final class DirectoryDeadLetters implements DeadLetters {
   private final class DirectoryRun implements Run {
     private final String runId;
     private final Map<String, BufferedWriter> writers = new LinkedHashMap<>();
+    private final Map<String, String> names = new LinkedHashMap<>();
     private final List<Path> published = new ArrayList<>();
 
     DirectoryRun(String runId) {
@@ -40,6 +45,7 @@ final class DirectoryDeadLetters implements DeadLetters {
       try {
         BufferedWriter writer = writers.get(batchDigest);
         if (writer == null) {
+          names.put(batchDigest, fileName(reject.source(), batchDigest));
           Files.createDirectories(directory);
           writer = Files.newBufferedWriter(temp(batchDigest), StandardCharsets.UTF_8);
           writers.put(batchDigest, writer);
@@ -55,7 +61,7 @@ final class DirectoryDeadLetters implements DeadLetters {
     public List<String> publish() {
       List<String> locations = new ArrayList<>();
       for (Map.Entry<String, BufferedWriter> entry : writers.entrySet()) {
-        Path target = directory.resolve(entry.getKey() + ".ndjson");
+        Path target = directory.resolve(names.get(entry.getKey()));
         try {
           entry.getValue().close();
           Files.move(temp(entry.getKey()), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -83,6 +89,15 @@ final class DirectoryDeadLetters implements DeadLetters {
     private Path temp(String digest) {
       return directory.resolve("." + digest + "." + runId + ".tmp");
     }
+  }
+
+  /** The source's last path segment, made safe for a file name, then the digest. */
+  static String fileName(String source, String batchDigest) {
+    String base = source.substring(source.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    if (base.length() > 100) {
+      base = base.substring(0, 100);
+    }
+    return (base.isEmpty() ? "" : base + "-") + batchDigest + ".ndjson";
   }
 
   private static void closeQuietly(BufferedWriter writer) {

@@ -114,6 +114,9 @@ final class DecodeRun {
     if (newline >= 0) {
       message = message.substring(0, newline);
     }
+    // Jackson describes where an unclosed object began as "[Source: ...; line: 1, column: 1]",
+    // which only repeats the line the reject already names.
+    message = message.replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "");
     if (message.length() > MAX_JSON_ERROR_CHARS) {
       message = message.substring(0, MAX_JSON_ERROR_CHARS) + "...";
     }

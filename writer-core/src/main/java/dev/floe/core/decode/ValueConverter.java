@@ -182,6 +182,10 @@ final class ValueConverter {
   }
 
   static String jsonType(JsonToken token) {
+    if (token == null) {
+      // Jackson reads a line of only control bytes such as NUL as no token at all.
+      return "no JSON value";
+    }
     return switch (token) {
       case VALUE_STRING -> "string";
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";

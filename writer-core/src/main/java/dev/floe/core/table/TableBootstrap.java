@@ -31,7 +31,7 @@ public final class TableBootstrap {
     }
     List<String> problems = incompatibilities(table.schema(), definition);
     if (!problems.isEmpty()) {
-      throw new IllegalStateException(
+      throw new IncompatibleTableException(
           "Cannot write table " + id + ": it is not compatible with floe's schema: " + String.join("; ", problems));
     }
     return table;

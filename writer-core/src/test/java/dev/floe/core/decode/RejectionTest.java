@@ -118,4 +118,11 @@ class RejectionTest {
     assertThat(decode(line).onlyReject().reason())
         .isEqualTo("invalid UTF-8 at byte " + event(1).length());
   }
+
+  @Test
+  void aLineOfControlBytesIsRejectedNotAnError() {
+    Decoded decoded = Events.decode(new byte[] {0, 0, 0, 9, '\n', '{', '"', 'd', '"', ':', '1', '}', '\n'});
+    assertThat(decoded.rejects()).extracting(Reject::line).containsExactly(1L, 2L);
+    assertThat(decoded.rejects().get(0).reason()).isEqualTo("must be a JSON object, got no JSON value");
+  }
 }

@@ -64,7 +64,7 @@ class TableBootstrapTest {
     TableDefinition definition = new TableDefinition(wanted, true, PartitionSpec.unpartitioned(), List.of(), Map.of());
 
     assertThatThrownBy(() -> TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, definition))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(IncompatibleTableException.class)
         .hasMessage(
             "Cannot write table do_state.changes: it is not compatible with floe's schema:"
                 + " column 'seq' is int in the table but long in the schema;"
@@ -83,7 +83,7 @@ class TableBootstrapTest {
     TableDefinition definition = IngestConfig.from(Settings.empty()).definition();
 
     assertThatThrownBy(() -> TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, definition))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(IncompatibleTableException.class)
         .hasMessageEndingWith("column 'tags' has type list<string>, which floe cannot write");
   }
 }

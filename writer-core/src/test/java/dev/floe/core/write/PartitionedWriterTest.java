@@ -114,6 +114,34 @@ class PartitionedWriterTest {
     assertThat(TestTables.dataFilesOnDisk(table)).isEmpty();
   }
 
+  @Test
+  void aSmallFileCarriesASmallBloomFilterAndABigOneARealOne() throws IOException {
+    long[] sizes = new long[2];
+    int[] rows = {1, 20_000};
+    for (int i = 0; i < 2; i++) {
+      PartitionedWriter writer = new PartitionedWriter(table, "run-" + i, WriteOptions.defaults());
+      for (int n = 0; n < rows[i]; n++) {
+        writer.write(TestTables.event("do-" + n, n, DAY_ONE));
+      }
+      DataFile file = writer.complete().get(0);
+      sizes[i] = bloomFilterBytes(file, "do_id");
+    }
+    // The smallest adaptive candidate for one id; a real filter for 20k distinct ids (~24 KB at 1%).
+    assertThat(sizes[0]).isBetween(1L, 17L * 1024);
+    assertThat(sizes[1]).isBetween(24L * 1024, 64L * 1024);
+  }
+
+  private static long bloomFilterBytes(DataFile file, String column) throws IOException {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.location());
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, new Configuration()))) {
+      return reader.getFooter().getBlocks().stream()
+          .flatMap(block -> block.getColumns().stream())
+          .filter(chunk -> chunk.getPath().toDotString().equals(column))
+          .mapToLong(ColumnChunkMetaData::getBloomFilterLength)
+          .sum();
+    }
+  }
+
   private void commit(List<DataFile> files) {
     AppendFiles append = table.newAppend();
     files.forEach(append::appendFile);

@@ -1,0 +1,458 @@
+package dev.floe.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.aws.AwsClientProperties;
+import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.aws.s3.S3FileIOProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.hadoop.HadoopFileIO;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.rest.auth.AuthProperties;
+import org.apache.iceberg.rest.auth.OAuth2Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkSystemSetting;
+
+/**
+ * Turns a {@link CatalogConfig} into an Iceberg {@link Catalog}. This is the one place that maps
+ * floe's typed settings onto Iceberg's string properties; {@link #catalogProperties} shows the
+ * result, which holds credentials in clear and so must not be logged (its {@code toString} hides
+ * them anyway).
+ *
+ * <p>The property map is built in three layers: defaults floe picks ({@code io-impl}, SQLite
+ * tuning), then pass-through properties (which may override those defaults), then properties
+ * derived from floe keys including profile presets (which a pass-through property may not override:
+ * that is reported as a config error naming the floe key to use instead).
+ */
+public final class CatalogFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogFactory.class);
+
+  /** The SQLite database file of the local catalog, inside the warehouse directory. */
+  public static final String LOCAL_DATABASE = "catalog.db";
+
+  /**
+   * How long a SQLite connection waits for another one's write lock before failing with
+   * SQLITE_BUSY. Catalog writes take milliseconds, so this only matters when several floe processes
+   * (or other JDBC clients) commit to one catalog.db at once.
+   */
+  static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+  static final String ACCESS_DELEGATION_HEADER = "header.X-Iceberg-Access-Delegation";
+  static final String VENDED_CREDENTIALS = "vended-credentials";
+  static final String JDBC_SCHEMA_VERSION = "jdbc.schema-version";
+  static final String JDBC_BUSY_TIMEOUT = "jdbc.busy_timeout";
+
+  /**
+   * Iceberg sets up a new catalog.db with check-then-act steps (create the tables table, create the
+   * namespace properties table, add the V1 record-type column). Processes opening a new database at
+   * once collide there ("table already exists", "duplicate column name"); the loser of a step finds
+   * it done on the next attempt. Three steps, so an opener can lose at most three times.
+   */
+  private static final int LOCAL_OPEN_ATTEMPTS = 5;
+
+  private CatalogFactory() {}
+
+  /**
+   * Opens the catalog: a {@link RESTCatalog} (which contacts the server) or a {@link JdbcCatalog}
+   * on {@code <warehouse>/catalog.db} (creating the directory and database if missing). The caller
+   * closes it.
+   *
+   * <p>For an {@code r2} profile this also sets the AWS SDK's JVM-wide checksum settings, see
+   * {@link #sdkSystemProperties}.
+   *
+   * @throws IllegalArgumentException if the config is inconsistent (see {@link CatalogConfig#from})
+   * @throws IllegalStateException if the catalog cannot be opened (server unreachable, refused
+   *     credentials, unreadable database); the cause is Iceberg's exception
+   */
+  public static Catalog create(CatalogConfig config) {
+    Map<String, String> properties = catalogProperties(config);
+    return switch (config.type()) {
+      case LOCAL -> openLocal(config, properties);
+      case REST -> openRest(config, properties);
+    };
+  }
+
+  /**
+   * The properties {@code create} passes to {@code Catalog.initialize}. They include credentials in
+   * clear: hand them to Iceberg, never to a log.
+   */
+  public static Map<String, String> catalogProperties(CatalogConfig config) {
+    Derived derived = derive(config);
+    Map<String, String> properties = new TreeMap<>(defaults(config));
+    properties.putAll(passThrough(config, derived));
+    properties.putAll(derived.values);
+    return Redaction.redactingView(properties);
+  }
+
+  /**
+   * AWS SDK settings that iceberg-aws 1.12 offers no catalog property for, as JVM system
+   * properties. Today these are the checksum modes: SDK 2.30+ adds CRC32 checksums (and aws-chunked
+   * trailers) to every upload, which Cloudflare R2 has rejected with 501 NotImplemented, and {@code
+   * S3FileIOProperties} has no request-checksum-calculation key ({@code s3.checksum-enabled} is
+   * Iceberg's own MD5 check, a different thing). The SDK reads {@code
+   * aws.requestChecksumCalculation} and {@code aws.responseChecksumValidation} when S3FileIO builds
+   * its client, so {@link #create} sets them beforehand. They apply to every S3 client in the JVM,
+   * which is harmless ({@code when_required} still sends every checksum S3 demands); one floe
+   * process talks to one store.
+   */
+  static Map<SdkSystemSetting, String> sdkSystemProperties(CatalogConfig config) {
+    Map<SdkSystemSetting, String> settings = new LinkedHashMap<>();
+    if (config.type() == CatalogType.REST) {
+      S3Config s3 = config.s3();
+      s3.requestChecksumCalculation()
+          .ifPresent(
+              mode ->
+                  settings.put(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, mode.sdkValue()));
+      s3.responseChecksumValidation()
+          .ifPresent(
+              mode ->
+                  settings.put(SdkSystemSetting.AWS_RESPONSE_CHECKSUM_VALIDATION, mode.sdkValue()));
+    }
+    return settings;
+  }
+
+  /** Fails as {@link #catalogProperties} would, without building the map. */
+  static void validate(CatalogConfig config) {
+    passThrough(config, derive(config));
+  }
+
+  private static Map<String, String> defaults(CatalogConfig config) {
+    Map<String, String> defaults = new TreeMap<>();
+    if (config.type() == CatalogType.LOCAL) {
+      defaults.put(CatalogProperties.FILE_IO_IMPL, HadoopFileIO.class.getName());
+      // V1 adds the record-type column that view support needs; V0 clients still read V1 tables.
+      defaults.put(JDBC_SCHEMA_VERSION, "V1");
+      // jdbc.* properties reach the driver with the prefix removed; sqlite-jdbc reads busy_timeout.
+      defaults.put(JDBC_BUSY_TIMEOUT, Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
+    } else {
+      defaults.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
+    }
+    return defaults;
+  }
+
+  private static Derived derive(CatalogConfig config) {
+    Derived derived = new Derived();
+    if (config.type() == CatalogType.LOCAL) {
+      Path warehouse = config.localWarehouse();
+      derived.put(
+          CatalogProperties.URI,
+          "jdbc:sqlite:" + warehouse.resolve(LOCAL_DATABASE),
+          CatalogConfig.WAREHOUSE);
+      // An explicit scheme keeps a configured Hadoop default file system (fs.defaultFS) out of the
+      // way. "file:/abs" is the form Hadoop writes file locations in, so table, metadata and data
+      // locations all read alike and can be compared as strings.
+      derived.put(
+          CatalogProperties.WAREHOUSE_LOCATION, "file:" + warehouse, CatalogConfig.WAREHOUSE);
+      return derived;
+    }
+
+    derived.put(CatalogProperties.URI, config.uri().orElseThrow().toString(), CatalogConfig.URI);
+    config
+        .warehouse()
+        .ifPresent(
+            warehouse ->
+                derived.put(
+                    CatalogProperties.WAREHOUSE_LOCATION, warehouse, CatalogConfig.WAREHOUSE));
+    deriveAuth(config.auth(), derived);
+    if (config.vendedCredentials()) {
+      derived.put(ACCESS_DELEGATION_HEADER, VENDED_CREDENTIALS, CatalogConfig.VENDED_CREDENTIALS);
+    }
+    deriveS3(config.s3(), derived);
+    return derived;
+  }
+
+  private static void deriveAuth(CatalogAuth auth, Derived derived) {
+    if (auth instanceof CatalogAuth.BearerToken bearer) {
+      // Explicit, so Iceberg does not log that it inferred the auth type from the token.
+      derived.put(AuthProperties.AUTH_TYPE, AuthProperties.AUTH_TYPE_OAUTH2, CatalogConfig.TOKEN);
+      derived.put(OAuth2Properties.TOKEN, bearer.token().reveal(), CatalogConfig.TOKEN);
+    } else if (auth instanceof CatalogAuth.ClientCredentials client) {
+      String source = CatalogConfig.OAUTH2_CLIENT_ID;
+      derived.put(AuthProperties.AUTH_TYPE, AuthProperties.AUTH_TYPE_OAUTH2, source);
+      derived.put(
+          OAuth2Properties.CREDENTIAL,
+          client.clientId() + ":" + client.clientSecret().reveal(),
+          source);
+      client
+          .serverUri()
+          .ifPresent(
+              uri ->
+                  derived.put(
+                      OAuth2Properties.OAUTH2_SERVER_URI,
+                      uri.toString(),
+                      CatalogConfig.OAUTH2_SERVER_URI));
+      client
+          .scope()
+          .ifPresent(
+              scope -> derived.put(OAuth2Properties.SCOPE, scope, CatalogConfig.OAUTH2_SCOPE));
+    }
+  }
+
+  private static void deriveS3(S3Config s3, Derived derived) {
+    s3.endpoint()
+        .ifPresent(
+            endpoint ->
+                derived.put(S3FileIOProperties.ENDPOINT, endpoint.toString(), S3Config.ENDPOINT));
+    s3.region()
+        .ifPresent(
+            region -> derived.put(AwsClientProperties.CLIENT_REGION, region, S3Config.REGION));
+    s3.pathStyle()
+        .ifPresent(
+            pathStyle ->
+                derived.put(
+                    S3FileIOProperties.PATH_STYLE_ACCESS,
+                    pathStyle.toString(),
+                    S3Config.PATH_STYLE));
+    s3.chunkedEncoding()
+        .ifPresent(
+            chunked ->
+                derived.put(
+                    S3FileIOProperties.CHUNKED_ENCODING_ENABLED,
+                    chunked.toString(),
+                    S3Config.CHUNKED_ENCODING));
+    s3.credentials()
+        .ifPresent(
+            credentials -> {
+              derived.put(
+                  S3FileIOProperties.ACCESS_KEY_ID,
+                  credentials.accessKeyId(),
+                  S3Config.ACCESS_KEY_ID);
+              derived.put(
+                  S3FileIOProperties.SECRET_ACCESS_KEY,
+                  credentials.secretAccessKey().reveal(),
+                  S3Config.SECRET_ACCESS_KEY);
+              credentials
+                  .sessionToken()
+                  .ifPresent(
+                      token ->
+                          derived.put(
+                              S3FileIOProperties.SESSION_TOKEN,
+                              token.reveal(),
+                              S3Config.SESSION_TOKEN));
+            });
+  }
+
+  /**
+   * The pass-through properties: unknown {@code s3.*} keys (REST only; the local catalog stores
+   * nothing in S3) and {@code catalog.property.*}. Fails when one would override a derived
+   * property, or when both forms set one property to different values.
+   */
+  private static Map<String, String> passThrough(CatalogConfig config, Derived derived) {
+    Map<String, String> passThrough = new TreeMap<>();
+    if (config.type() == CatalogType.REST) {
+      passThrough.putAll(config.s3().properties());
+    }
+    config
+        .properties()
+        .forEach(
+            (key, value) -> {
+              String earlier = passThrough.put(key, value);
+              if (earlier != null && !earlier.equals(value)) {
+                throw new IllegalArgumentException(
+                    "Invalid config: "
+                        + key
+                        + " and "
+                        + CatalogConfig.PROPERTY_PREFIX
+                        + key
+                        + " set Iceberg property "
+                        + key
+                        + " to different values; keep one");
+              }
+            });
+    for (String key : passThrough.keySet()) {
+      String source = derived.sources.get(key);
+      if (source != null) {
+        String given =
+            config.properties().containsKey(key) ? CatalogConfig.PROPERTY_PREFIX + key : key;
+        throw new IllegalArgumentException(
+            "Invalid config: "
+                + given
+                + " cannot be passed to Iceberg: floe sets Iceberg property "
+                + key
+                + " from "
+                + source
+                + "; set "
+                + source
+                + " instead");
+      }
+    }
+    return passThrough;
+  }
+
+  /**
+   * The S3 properties of {@code config} alone (endpoint, region, path style, chunked encoding,
+   * credentials, pass-through {@code s3.*}), for an S3 client outside any catalog. Credentials in
+   * clear: hand them to Iceberg, never to a log.
+   */
+  static Map<String, String> s3Properties(CatalogConfig config) {
+    Derived derived = new Derived();
+    deriveS3(config.s3(), derived);
+    Map<String, String> properties = new TreeMap<>(config.s3().properties());
+    properties.putAll(derived.values);
+    return Redaction.redactingView(properties);
+  }
+
+  /** Applies the JVM-wide AWS SDK settings of {@code config}'s S3 profile (see {@link #sdkSystemProperties}). */
+  static void applySdkSettings(CatalogConfig config) {
+    applySdkSettings(sdkSystemProperties(config), System.getProperties(), System.getenv());
+  }
+
+  private static Catalog openRest(CatalogConfig config, Map<String, String> properties) {
+    applySdkSettings(sdkSystemProperties(config), System.getProperties(), System.getenv());
+    RESTCatalog catalog = new RESTCatalog();
+    try {
+      catalog.initialize(config.name(), properties);
+    } catch (RuntimeException e) {
+      closeQuietly(catalog);
+      throw new IllegalStateException(
+          "Cannot open REST catalog "
+              + config.name()
+              + " at "
+              + config.uri().orElseThrow()
+              + ": "
+              + describe(e),
+          e);
+    }
+    LOG.info(
+        "Opened REST catalog {} at {} (warehouse {}, auth {}, s3 profile {}, vended credentials"
+            + " {})",
+        config.name(),
+        config.uri().orElseThrow(),
+        config.warehouse().orElse("<server default>"),
+        authKind(config.auth()),
+        config.s3().profile(),
+        config.vendedCredentials());
+    return catalog;
+  }
+
+  private static Catalog openLocal(CatalogConfig config, Map<String, String> properties) {
+    Path warehouse = config.localWarehouse();
+    try {
+      Files.createDirectories(warehouse);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot create warehouse directory " + warehouse + ": " + e.getMessage(), e);
+    }
+    Configuration conf = localHadoopConf();
+    UncheckedSQLException failure = null;
+    for (int attempt = 1; attempt <= LOCAL_OPEN_ATTEMPTS; attempt++) {
+      JdbcCatalog catalog = new JdbcCatalog();
+      catalog.setConf(conf);
+      try {
+        catalog.initialize(config.name(), properties);
+        LOG.info(
+            "Opened local catalog {} in {} (database {})",
+            config.name(),
+            warehouse,
+            warehouse.resolve(LOCAL_DATABASE));
+        return catalog;
+      } catch (UncheckedSQLException e) {
+        failure = e;
+        closeQuietly(catalog);
+        LOG.debug("Attempt {} to open local catalog {} failed", attempt, warehouse, e);
+      }
+    }
+    throw new IllegalStateException(
+        "Cannot open local catalog "
+            + config.name()
+            + " in "
+            + warehouse.resolve(LOCAL_DATABASE)
+            + ": "
+            + describe(failure),
+        failure);
+  }
+
+  /**
+   * Hadoop configuration for the local warehouse. Hadoop's default {@code file:} file system writes
+   * a {@code .crc} file beside every file, which in a warehouse is clutter that an orphan-file
+   * sweep would see; the raw local file system writes only the file. The JVM-wide FileSystem cache
+   * ignores the configuration, so it is bypassed to make sure this choice takes effect.
+   */
+  static Configuration localHadoopConf() {
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    return conf;
+  }
+
+  /**
+   * Sets each SDK system property unless the JVM or the environment already sets it: a value the
+   * operator chose for the whole process wins over floe's, with a warning when they differ.
+   */
+  static void applySdkSettings(
+      Map<SdkSystemSetting, String> wanted, Properties system, Map<String, String> env) {
+    wanted.forEach(
+        (setting, value) -> {
+          String property = system.getProperty(setting.property());
+          String existing = property != null ? property : env.get(setting.environmentVariable());
+          if (existing == null) {
+            system.setProperty(setting.property(), value);
+            LOG.info("Set AWS SDK setting {}={} for this JVM", setting.property(), value);
+          } else if (!existing.equalsIgnoreCase(value)) {
+            LOG.warn(
+                "Keeping AWS SDK setting {}={} already set for this JVM (floe's S3 settings ask"
+                    + " for {})",
+                property != null ? setting.property() : setting.environmentVariable(),
+                existing,
+                value);
+          }
+        });
+  }
+
+  /**
+   * Iceberg's message plus the root cause's, which is usually the informative one ("Error occurred
+   * while processing GET request" is explained by "Connection refused").
+   */
+  private static String describe(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(error.getMessage());
+    if (root == error || root.getMessage() == null || message.contains(root.getMessage())) {
+      return message;
+    }
+    return message + " (" + root.getMessage() + ")";
+  }
+
+  private static String authKind(CatalogAuth auth) {
+    if (auth instanceof CatalogAuth.BearerToken) {
+      return "bearer token";
+    }
+    if (auth instanceof CatalogAuth.ClientCredentials client) {
+      return "oauth2 client " + client.clientId();
+    }
+    return "none";
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.debug("Ignoring failure to close {}", closeable.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Derived properties, each with the floe key it comes from, for error messages. */
+  private static final class Derived {
+    private final Map<String, String> values = new TreeMap<>();
+    private final Map<String, String> sources = new TreeMap<>();
+
+    void put(String icebergKey, String value, String floeKey) {
+      values.put(icebergKey, value);
+      sources.put(icebergKey, floeKey);
+    }
+  }
+}

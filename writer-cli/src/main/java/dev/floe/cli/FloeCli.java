@@ -1,0 +1,105 @@
+package dev.floe.cli;
+
+import dev.floe.core.TooManyRejectsException;
+import dev.floe.core.commit.CommitUnknownException;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code floe} command: a root with one subcommand per job. */
+@Command(
+    name = "floe",
+    mixinStandardHelpOptions = true,
+    versionProvider = FloeCli.Version.class,
+    description = "Writes Durable Object state-change events into an Apache Iceberg table.",
+    subcommands = {IngestCommand.class, StatusCommand.class, GenerateCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success (also: nothing new to commit)",
+      "1:retryable failure (storage/catalog unavailable, commit conflict); nothing committed",
+      "2:usage or configuration error",
+      "3:commit state unknown; files kept, the next run resolves it",
+      "4:too many rejected events (--max-reject-ratio); nothing committed"
+    })
+public final class FloeCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Map<String, String> env;
+
+  private FloeCli(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine(System.getenv()).execute(args));
+  }
+
+  /**
+   * The one command line used by {@link #main} and by tests that run the CLI in-process; {@code
+   * env} stands for the process environment.
+   */
+  public static CommandLine newCommandLine(Map<String, String> env) {
+    CommandLine commandLine = new CommandLine(new FloeCli(env));
+    commandLine.setExecutionExceptionHandler(FloeCli::handle);
+    commandLine.setExitCodeExceptionMapper(FloeCli::exitCode);
+    return commandLine;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static int exitCode(Throwable error) {
+    if (error instanceof CommitUnknownException) {
+      return ExitCodes.COMMIT_UNKNOWN;
+    }
+    if (error instanceof TooManyRejectsException) {
+      return ExitCodes.TOO_MANY_REJECTS;
+    }
+    if (error instanceof IllegalArgumentException || error instanceof CommandLine.ParameterException) {
+      return ExitCodes.USAGE;
+    }
+    return ExitCodes.RETRYABLE;
+  }
+
+  /** One line on stderr (the whole trace with --stacktrace); the exit code says what to do. */
+  private static int handle(Exception error, CommandLine commandLine, CommandLine.ParseResult parsed) {
+    PrintWriter err = commandLine.getErr();
+    boolean stacktrace = parsed.hasMatchedOption("--stacktrace")
+        || parsed.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("--stacktrace"));
+    if (stacktrace) {
+      error.printStackTrace(err);
+    } else {
+      err.println("floe: " + message(error));
+    }
+    err.flush();
+    return exitCode(error);
+  }
+
+  static String message(Throwable error) {
+    StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
+    Throwable cause = error.getCause();
+    // Add the root cause when the message does not already say it.
+    while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause != null && cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+      text.append(" (caused by ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage()).append(')');
+    }
+    return text.toString();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = FloeCli.class.getPackage().getImplementationVersion();
+      return new String[] {"floe " + (version == null ? "dev" : version)};
+    }
+  }
+}

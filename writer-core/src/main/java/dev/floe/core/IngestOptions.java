@@ -1,0 +1,53 @@
+package dev.floe.core;
+
+import java.util.Optional;
+
+/**
+ * Per-call choices of one ingest.
+ *
+ * @param dryRun decode, validate and filter, and report what would be committed, without writing
+ *     or committing anything
+ * @param sourceMark when set, the commit also records the run's claim as the last one of that
+ *     source (a table property, in the same atomic step as the data), so a source can tell after a
+ *     crash whether its last run committed, even after its snapshot expired
+ * @param progress told as batches complete
+ */
+public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Progress progress) {
+  /** Told as the run goes: batches done of all, and events read so far. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(int batchesDone, int batchesTotal, long eventsRead);
+
+    Progress NONE = (done, total, events) -> {};
+  }
+
+  /** Records {@code claimId} under the table property {@code floe.source.<sourceKey>.last-run}. */
+  public record SourceMark(String sourceKey, String claimId) {
+    public static final String PREFIX = "floe.source.";
+    public static final String SUFFIX = ".last-run";
+
+    public String property() {
+      return property(sourceKey);
+    }
+
+    public static String property(String sourceKey) {
+      return PREFIX + sourceKey + SUFFIX;
+    }
+  }
+
+  public static IngestOptions defaults() {
+    return new IngestOptions(false, Optional.empty(), Progress.NONE);
+  }
+
+  public IngestOptions withDryRun(boolean dry) {
+    return new IngestOptions(dry, sourceMark, progress);
+  }
+
+  public IngestOptions withSourceMark(String sourceKey, String claimId) {
+    return new IngestOptions(dryRun, Optional.of(new SourceMark(sourceKey, claimId)), progress);
+  }
+
+  public IngestOptions withProgress(Progress listener) {
+    return new IngestOptions(dryRun, sourceMark, listener);
+  }
+}

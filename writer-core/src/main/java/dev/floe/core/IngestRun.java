@@ -1,0 +1,154 @@
+package dev.floe.core;
+
+import dev.floe.core.BatchOutcome.Status;
+import dev.floe.core.commit.BatchLedger;
+import dev.floe.core.commit.CommitUnknownException;
+import dev.floe.core.commit.Committer;
+import dev.floe.core.deadletter.DeadLetters;
+import dev.floe.core.decode.DecodeStats;
+import dev.floe.core.decode.EventDecoder;
+import dev.floe.core.filter.EventFilter;
+import dev.floe.core.write.PartitionedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One ingest run: decode every batch through the filter into the writer, then commit. */
+final class IngestRun {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestRun.class);
+  /** Summaries list batch digests inline up to this many; beyond, only the count. */
+  static final int MAX_INLINE_DIGESTS = 1000;
+
+  private final String runId;
+  private final Table table;
+  private final IngestConfig config;
+  private final DeadLetters deadLetters;
+  private final Committer committer;
+  private final Clock clock;
+  private final IngestOptions options;
+  private final EventDecoder decoder;
+  private final EventFilter filter;
+  private long read;
+  private long written;
+  private long rejected;
+  private long filtered;
+  private long bytesRead;
+  private List<DataFile> files = List.of();
+  private List<String> deadLetterLocations = List.of();
+
+  IngestRun(String runId, Table table, IngestConfig config, DeadLetters deadLetters, Committer committer, Clock clock, IngestOptions options) {
+    this.runId = runId;
+    this.table = table;
+    this.config = config;
+    this.deadLetters = deadLetters;
+    this.committer = committer;
+    this.clock = clock;
+    this.options = options;
+    this.decoder = new EventDecoder(table.schema(), config.limits());
+    this.filter = config.filter().isBlank() ? EventFilter.acceptAll() : EventFilter.parse(config.filter(), table.schema());
+  }
+
+  /** Writes the batches and commits them; null when nothing was committed (dry run, all failed). */
+  Snapshot writeAndCommit(Map<String, Batch> batches, List<BatchOutcome> outcomes, Instant start) {
+    DeadLetters.Run rejects = deadLetters.begin(runId);
+    PartitionedWriter writer = options.dryRun() ? null : new PartitionedWriter(table, runId, config.write());
+    Consumer<Record> sink = writer == null ? event -> {} : writer::write;
+    List<String> included = new ArrayList<>();
+    try {
+      int done = 0;
+      for (Map.Entry<String, Batch> entry : batches.entrySet()) {
+        Batch batch = entry.getValue();
+        if (done > 0 && config.run().reached(read, FloeWriter.since(clock, start))) {
+          outcomes.add(new BatchOutcome(batch, Status.DEFERRED, "run limit reached"));
+          continue;
+        }
+        String failure = decode(entry.getKey(), batch, sink, rejects);
+        if (failure != null) {
+          outcomes.add(new BatchOutcome(batch, Status.FAILED, failure));
+        } else {
+          included.add(entry.getKey());
+          outcomes.add(new BatchOutcome(batch, options.dryRun() ? Status.DRY_RUN : Status.COMMITTED, ""));
+        }
+        options.progress().update(++done, batches.size(), read);
+      }
+      checkRejectRatio();
+      if (writer == null || included.isEmpty()) {
+        rejects.discard();
+        return null;
+      }
+      files = writer.complete();
+      deadLetterLocations = rejects.publish();
+      Map<String, String> properties =
+          options.sourceMark().map(mark -> Map.of(mark.property(), mark.claimId())).orElse(Map.of());
+      List<String> recorded = included.size() <= MAX_INLINE_DIGESTS ? included : List.of();
+      return committer.commit(table, files, runId, recorded, Map.of(BatchLedger.BATCH_COUNT, Integer.toString(included.size())), properties);
+    } catch (CommitUnknownException e) {
+      LOG.error("Run {}: {}", runId, e.getMessage());
+      throw e;
+    } catch (RuntimeException | Error e) {
+      LOG.warn("Run {} failed before committing; deleting its data files and dead letters", runId);
+      if (writer != null) {
+        writer.abort();
+      }
+      rejects.discard();
+      throw e;
+    }
+  }
+
+  /** Decodes one batch; returns why it could not be opened, or null. */
+  private String decode(String digest, Batch batch, Consumer<Record> sink, DeadLetters.Run rejects) {
+    InputStream in;
+    try {
+      in = batch.input().open();
+    } catch (IOException e) {
+      LOG.warn("Run {}: cannot open {}: {}", runId, batch.source(), e.toString());
+      return "Cannot open " + batch.source() + ": " + e;
+    }
+    DecodeStats stats;
+    try (in) {
+      stats = decoder.decode(batch.source(), in, event -> {
+        if (filter.test(event)) {
+          sink.accept(event);
+          written++;
+        } else {
+          filtered++;
+        }
+      }, reject -> rejects.reject(digest, reject));
+    } catch (IOException e) {
+      // Closing a fully read input failed: nothing was lost.
+      LOG.debug("Cannot close {}: {}", batch.source(), e.toString());
+      return null;
+    }
+    read += stats.records() + stats.rejected();
+    rejected += stats.rejected();
+    bytesRead += stats.bytes();
+    return null;
+  }
+
+  private void checkRejectRatio() {
+    double ratio = read == 0 ? 0 : (double) rejected / read;
+    if (ratio > config.run().maxRejectRatio()) {
+      throw new TooManyRejectsException(String.format(
+          "Cannot commit run %s to %s: %d of %d events were rejected (%.1f%%, more than the %.1f%% allowed by %s); nothing was committed",
+          runId, table.name(), rejected, read, ratio * 100, config.run().maxRejectRatio() * 100, RunLimits.MAX_REJECT_RATIO));
+    }
+  }
+
+  IngestResult result(List<BatchOutcome> outcomes, Snapshot snapshot, Instant start) {
+    long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+    return new IngestResult(
+        runId, table.name(), outcomes, read, written, rejected, filtered, files.size(), bytesRead, bytes,
+        snapshot == null ? null : snapshot.snapshotId(), FloeWriter.since(clock, start), deadLetterLocations);
+  }
+}

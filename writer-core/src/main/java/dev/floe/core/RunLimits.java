@@ -1,0 +1,51 @@
+package dev.floe.core;
+
+import dev.floe.core.config.DataSize;
+import dev.floe.core.config.Settings;
+import java.time.Duration;
+
+/**
+ * How much one run takes on. Batches are never split: a run stops taking new batches once a limit
+ * is reached (always taking at least one), and the rest waits for the next run.
+ *
+ * @param maxEvents events read (valid or not) after which no further batch is started
+ * @param maxBytes input bytes a source hands to one run
+ * @param maxDuration time after which no further batch is started; zero means none
+ * @param maxRejectRatio a run whose rejected share of events read exceeds this fails without
+ *     committing; 1 never fails
+ */
+public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration, double maxRejectRatio) {
+  public static final String MAX_EVENTS = "ingest.max-events";
+  public static final String MAX_BYTES = "ingest.max-bytes";
+  public static final String MAX_DURATION = "ingest.max-duration";
+  public static final String MAX_REJECT_RATIO = "ingest.max-reject-ratio";
+  public static final DataSize DEFAULT_MAX_BYTES = DataSize.parse("8GB");
+
+  public RunLimits {
+    if (maxEvents < 1) {
+      throw new IllegalArgumentException("Invalid " + MAX_EVENTS + ": " + maxEvents + " (at least 1)");
+    }
+    if (maxDuration.isNegative()) {
+      throw new IllegalArgumentException("Invalid " + MAX_DURATION + ": " + maxDuration);
+    }
+    if (!(maxRejectRatio >= 0 && maxRejectRatio <= 1)) {
+      throw new IllegalArgumentException("Invalid " + MAX_REJECT_RATIO + ": " + maxRejectRatio + " (0 to 1)");
+    }
+  }
+
+  public static RunLimits none() {
+    return new RunLimits(Long.MAX_VALUE, DataSize.ofBytes(Long.MAX_VALUE), Duration.ZERO, 1.0);
+  }
+
+  static RunLimits from(Settings settings) {
+    return new RunLimits(
+        settings.longValue(MAX_EVENTS, Long.MAX_VALUE),
+        settings.size(MAX_BYTES, DEFAULT_MAX_BYTES),
+        settings.duration(MAX_DURATION, Duration.ZERO),
+        settings.decimal(MAX_REJECT_RATIO, 1.0));
+  }
+
+  boolean reached(long events, Duration elapsed) {
+    return events >= maxEvents || (!maxDuration.isZero() && elapsed.compareTo(maxDuration) >= 0);
+  }
+}

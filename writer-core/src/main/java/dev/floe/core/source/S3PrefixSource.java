@@ -1,0 +1,179 @@
+package dev.floe.core.source;
+
+import dev.floe.core.Batch;
+import dev.floe.core.commit.BatchLedger;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Batch objects under an S3 prefix ({@code s3://bucket/incoming/}), listed and read through the
+ * same S3 settings as the table. Objects are taken oldest first once settled; after the commit
+ * that holds them they are deleted, or moved under {@code <prefix>done/} when {@code keepDone};
+ * an object that cannot be read at all moves under {@code <prefix>failed/} with a reason. floe's
+ * own state lives under {@code <prefix>.floe/}: the lease and the claims.
+ */
+public final class S3PrefixSource implements Source {
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+  private final Duration settleTime;
+  private final long maxBytes;
+  private final Duration leaseTtl;
+  private final boolean keepDone;
+  private final Clock clock;
+  private S3Lease lease;
+
+  public S3PrefixSource(S3Client s3, String uri, Duration settleTime, long maxBytes, Duration leaseTtl, boolean keepDone, Clock clock) {
+    if (!uri.startsWith("s3://") || uri.length() <= 5) {
+      throw new IllegalArgumentException("Invalid S3 prefix: '" + uri + "' (expected s3://bucket/prefix/)");
+    }
+    String rest = uri.substring(5);
+    int slash = rest.indexOf('/');
+    this.bucket = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "" : rest.substring(slash + 1);
+    this.prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
+    this.s3 = s3;
+    this.settleTime = settleTime;
+    this.maxBytes = maxBytes;
+    this.leaseTtl = leaseTtl;
+    this.keepDone = keepDone;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "s3://" + bucket + "/" + prefix;
+  }
+
+  @Override
+  public Optional<String> key() {
+    return Optional.of(BatchLedger.digest(name()).replace('-', 'x').replace('_', 'y'));
+  }
+
+  @Override
+  public void lock() {
+    if (lease == null) {
+      lease = S3Lease.acquire(s3, bucket, prefix + ".floe/lease", "floe pid " + ProcessHandle.current().pid(), leaseTtl, clock);
+    }
+  }
+
+  @Override
+  public List<Claim> leftoverClaims() {
+    List<Claim> claims = new ArrayList<>();
+    for (S3Object object : list(prefix + ".floe/claims/")) {
+      if (object.key().endsWith(".claim")) {
+        String text = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asString(StandardCharsets.UTF_8);
+        String name = object.key().substring(object.key().lastIndexOf('/') + 1);
+        claims.add(new Claim(name.substring(0, name.length() - ".claim".length()),
+            Arrays.stream(text.split("\n")).filter(s -> !s.isBlank()).toList()));
+      }
+    }
+    return claims;
+  }
+
+  @Override
+  public List<Batch> pending() {
+    Instant settledBefore = clock.instant().minus(settleTime);
+    List<S3Object> candidates = new ArrayList<>();
+    for (S3Object object : list(prefix)) {
+      String relative = object.key().substring(prefix.length());
+      boolean ownState = relative.startsWith(".floe/") || relative.startsWith("done/") || relative.startsWith("failed/");
+      if (!ownState && !relative.contains("/") && !relative.isEmpty()
+          && SpoolSource.isFinishedName(java.nio.file.Path.of(relative))
+          && object.lastModified().isBefore(settledBefore)) {
+        candidates.add(object);
+      }
+    }
+    candidates.sort(Comparator.comparing(S3Object::lastModified).thenComparing(S3Object::key));
+    List<Batch> batches = new ArrayList<>();
+    long bytes = 0;
+    for (S3Object object : candidates) {
+      if (!batches.isEmpty() && bytes + object.size() > maxBytes) {
+        break;
+      }
+      bytes += object.size();
+      String key = object.key();
+      batches.add(Batch.of("s3://" + bucket + "/" + key + ":" + object.size() + ":" + object.eTag(), "s3://" + bucket + "/" + key,
+          () -> s3.getObject(b -> b.bucket(bucket).key(key))));
+    }
+    return batches;
+  }
+
+  @Override
+  public void claim(String claimId, List<Batch> batches) {
+    StringBuilder text = new StringBuilder();
+    batches.forEach(batch -> text.append(batch.source()).append('\n'));
+    s3.putObject(b -> b.bucket(bucket).key(prefix + ".floe/claims/" + claimId + ".claim"), RequestBody.fromString(text.toString()));
+  }
+
+  @Override
+  public void acknowledge(List<String> batchSources) {
+    for (String source : batchSources) {
+      String key = keyOf(source);
+      if (keepDone) {
+        moveTo(key, "done/");
+      } else {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+      }
+    }
+  }
+
+  @Override
+  public void releaseClaim(String claimId) {
+    s3.deleteObject(b -> b.bucket(bucket).key(prefix + ".floe/claims/" + claimId + ".claim"));
+  }
+
+  @Override
+  public void fail(Batch batch, String reason) {
+    String key = keyOf(batch.source());
+    String target = moveTo(key, "failed/");
+    if (target != null) {
+      s3.putObject(b -> b.bucket(bucket).key(target + ".reason.txt"), RequestBody.fromString(reason + "\n"));
+    }
+  }
+
+  /** Copies {@code key} under {@code <prefix><folder>} and deletes it; null when it is already gone. */
+  private String moveTo(String key, String folder) {
+    String target = prefix + folder + key.substring(prefix.length());
+    try {
+      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(target));
+    } catch (NoSuchKeyException e) {
+      return null; // Moved by an earlier attempt.
+    }
+    s3.deleteObject(b -> b.bucket(bucket).key(key));
+    return target;
+  }
+
+  private String keyOf(String source) {
+    String start = "s3://" + bucket + "/";
+    if (!source.startsWith(start)) {
+      throw new IllegalArgumentException("Invalid batch source for " + name() + ": " + source);
+    }
+    return source.substring(start.length());
+  }
+
+  private List<S3Object> list(String under) {
+    List<S3Object> objects = new ArrayList<>();
+    s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(under)).contents().forEach(objects::add);
+    return objects;
+  }
+
+  @Override
+  public void close() {
+    if (lease != null) {
+      lease.close();
+      lease = null;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.floe.core.source;
+
+import dev.floe.core.Batch;
+import dev.floe.core.commit.BatchLedger;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A folder that producers drop finished batch files into. A file is taken once it is finished: not
+ * hidden ({@code .name}), not a temp name ({@code .tmp}, {@code .part}, {@code .partial}, {@code
+ * .inprogress}), and unmodified for the settle time, so a producer that writes in place is not read
+ * half-way. After the commit that holds it, a file moves to {@code done/}; a file that cannot be
+ * read at all moves to {@code failed/} beside a {@code .reason.txt}. floe's own state lives in
+ * {@code .floe/}: the lock (held by the OS, so released even by {@code kill -9}) and the claims.
+ */
+public final class SpoolSource implements Source {
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolSource.class);
+  static final String STATE = ".floe";
+  static final String DONE = "done";
+  static final String FAILED = "failed";
+  private static final List<String> TEMP_SUFFIXES = List.of(".tmp", ".part", ".partial", ".inprogress");
+
+  private final Path directory;
+  private final Duration settleTime;
+  private final long maxBytes;
+  private final Clock clock;
+  private FileLock lock;
+
+  /**
+   * @param maxBytes take files, oldest first, until their sizes add up to this (at least one file)
+   */
+  public SpoolSource(Path directory, Duration settleTime, long maxBytes, Clock clock) {
+    this.directory = directory.toAbsolutePath().normalize();
+    this.settleTime = settleTime;
+    this.maxBytes = maxBytes;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "spool " + directory;
+  }
+
+  @Override
+  public Optional<String> key() {
+    return Optional.of(BatchLedger.digest("spool:" + directory).replace('-', 'x').replace('_', 'y'));
+  }
+
+  @Override
+  public void lock() {
+    if (!Files.isDirectory(directory)) {
+      throw new IllegalArgumentException("Invalid spool: " + directory + " is not a directory");
+    }
+    if (lock == null) {
+      lock = FileLock.acquire(state("lock"), "floe pid " + ProcessHandle.current().pid());
+    }
+  }
+
+  @Override
+  public List<Claim> leftoverClaims() {
+    Path claims = state("claims");
+    if (!Files.isDirectory(claims)) {
+      return List.of();
+    }
+    List<Claim> found = new ArrayList<>();
+    try (Stream<Path> files = Files.list(claims)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".claim")).sorted().toList()) {
+        String claimId = file.getFileName().toString().replaceFirst("\\.claim$", "");
+        List<String> sources = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
+        found.add(new Claim(claimId, sources));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the claims in " + claims + ": " + e.getMessage(), e);
+    }
+    return found;
+  }
+
+  @Override
+  public List<Batch> pending() {
+    Instant settledBefore = clock.instant().minus(settleTime);
+    List<Candidate> candidates = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (attributes.isRegularFile() && isFinishedName(file) && attributes.lastModifiedTime().toInstant().isBefore(settledBefore)) {
+          candidates.add(new Candidate(file, attributes.lastModifiedTime().toInstant(), attributes.size()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list spool " + directory + ": " + e.getMessage(), e);
+    }
+    candidates.sort(Comparator.comparing(Candidate::modified).thenComparing(c -> c.file().getFileName().toString()));
+    List<Batch> batches = new ArrayList<>();
+    long bytes = 0;
+    for (Candidate candidate : candidates) {
+      if (!batches.isEmpty() && bytes + candidate.size() > maxBytes) {
+        break;
+      }
+      Batch batch;
+      try {
+        batch = Batch.ofFile(candidate.file());
+      } catch (UncheckedIOException e) {
+        fail(Batch.of("unreadable", candidate.file().toString(), () -> null), e.getMessage());
+        continue;
+      }
+      bytes += candidate.size();
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  private record Candidate(Path file, Instant modified, long size) {}
+
+  static boolean isFinishedName(Path file) {
+    String name = file.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    return !name.startsWith(".") && TEMP_SUFFIXES.stream().noneMatch(lower::endsWith);
+  }
+
+  @Override
+  public void claim(String claimId, List<Batch> batches) {
+    Path claims = state("claims");
+    Path target = claims.resolve(claimId + ".claim");
+    Path temp = claims.resolve("." + claimId + ".tmp");
+    StringBuilder text = new StringBuilder();
+    batches.forEach(batch -> text.append(batch.source()).append('\n'));
+    try {
+      Files.createDirectories(claims);
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write claim " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void acknowledge(List<String> batchSources) {
+    for (String source : batchSources) {
+      moveAside(Path.of(source), DONE);
+    }
+  }
+
+  @Override
+  public void releaseClaim(String claimId) {
+    try {
+      Files.deleteIfExists(state("claims").resolve(claimId + ".claim"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete claim " + claimId + " in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void fail(Batch batch, String reason) {
+    Path moved = moveAside(Path.of(batch.source()), FAILED);
+    if (moved != null) {
+      try {
+        Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), reason + "\n", StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        LOG.warn("Cannot write the reason file for {}: {}", moved, e.toString());
+      }
+      LOG.warn("Moved {} to {}/: {}", batch.source(), FAILED, reason);
+    }
+  }
+
+  /** Moves {@code file} into {@code subdirectory}; a name already there gets a numeric suffix. */
+  private Path moveAside(Path file, String subdirectory) {
+    if (!Files.exists(file)) {
+      return null; // Moved by an earlier attempt.
+    }
+    try {
+      Path target = directory.resolve(subdirectory);
+      Files.createDirectories(target);
+      Path destination = target.resolve(file.getFileName());
+      for (int n = 1; Files.exists(destination); n++) {
+        destination = target.resolve(file.getFileName() + "." + n);
+      }
+      return Files.move(file, destination, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot move " + file + " to " + subdirectory + "/: " + e.getMessage(), e);
+    }
+  }
+
+  private Path state(String name) {
+    try {
+      Files.createDirectories(directory.resolve(STATE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create " + directory.resolve(STATE) + ": " + e.getMessage(), e);
+    }
+    return directory.resolve(STATE).resolve(name);
+  }
+
+  @Override
+  public void close() {
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
+  }
+}

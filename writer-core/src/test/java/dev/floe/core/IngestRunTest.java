@@ -1,0 +1,118 @@
+package dev.floe.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.floe.core.BatchOutcome.Status;
+import dev.floe.core.config.DataSize;
+import dev.floe.core.config.Settings;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestRunTest {
+  private static final Instant T = Instant.parse("2026-11-02T12:00:00Z");
+
+  @TempDir Path dir;
+  private HadoopCatalog catalog;
+  private IngestConfig config;
+
+  @BeforeEach
+  void setUp() {
+    catalog = TestTables.catalog(dir.resolve("warehouse"));
+    config = IngestConfig.from(Settings.empty()).withDeadLetterDirectory(dir.resolve("dead"));
+  }
+
+  private Batch batch(String name, int events) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int seq = 1; seq <= events; seq++) {
+      lines.add(TestTables.ndjson(name, seq, T));
+    }
+    return Batch.ofFile(Files.write(dir.resolve(name + ".ndjson"), lines));
+  }
+
+  @Test
+  void batchesBeyondTheEventLimitAreDeferredNotSplit() throws IOException {
+    RunLimits limits = new RunLimits(15, DataSize.parse("1GB"), Duration.ZERO, 1.0);
+    FloeWriter writer = FloeWriter.builder(catalog).config(config.withRunLimits(limits)).build();
+
+    IngestResult result = writer.ingest(List.of(batch("a", 10), batch("b", 10), batch("c", 10)));
+
+    assertThat(result.batches()).extracting(BatchOutcome::status)
+        .containsExactly(Status.COMMITTED, Status.COMMITTED, Status.DEFERRED);
+    assertThat(result.eventsWritten()).isEqualTo(20);
+    assertThat(TestTables.rows(writer.table())).hasSize(20);
+
+    IngestResult next = writer.ingest(List.of(batch("a", 10), batch("b", 10), batch("c", 10)));
+    assertThat(next.batches()).extracting(BatchOutcome::status)
+        .containsExactly(Status.ALREADY_COMMITTED, Status.ALREADY_COMMITTED, Status.COMMITTED);
+    assertThat(TestTables.rows(writer.table())).hasSize(30);
+  }
+
+  @Test
+  void aDryRunCountsEverythingAndWritesNothing() throws IOException {
+    FloeWriter writer = FloeWriter.builder(catalog).config(config.withFilter("seq > 2")).build();
+
+    IngestResult result = writer.ingest(List.of(batch("a", 5)), IngestOptions.defaults().withDryRun(true));
+
+    assertThat(result.committed()).isFalse();
+    assertThat(result.batches()).extracting(BatchOutcome::status).containsExactly(Status.DRY_RUN);
+    assertThat(result.eventsRead()).isEqualTo(5);
+    assertThat(result.eventsWritten()).isEqualTo(3);
+    assertThat(result.eventsFiltered()).isEqualTo(2);
+    assertThat(writer.table().currentSnapshot()).isNull();
+    assertThat(TestTables.dataFilesOnDisk(writer.table())).isEmpty();
+  }
+
+  @Test
+  void tooManyRejectsFailTheRunWithoutCommitting() throws IOException {
+    Path bad = Files.write(dir.resolve("bad.ndjson"), List.of(TestTables.ndjson("x", 1, T), "nope", "nope", "nope"));
+    RunLimits limits = new RunLimits(Long.MAX_VALUE, DataSize.parse("1GB"), Duration.ZERO, 0.5);
+    FloeWriter writer = FloeWriter.builder(catalog).config(config.withRunLimits(limits)).build();
+
+    assertThatThrownBy(() -> writer.ingest(Batch.ofFile(bad)))
+        .isInstanceOf(TooManyRejectsException.class)
+        .hasMessageContaining("3 of 4 events were rejected (75.0%, more than the 50.0% allowed by ingest.max-reject-ratio)")
+        .hasMessageEndingWith("nothing was committed");
+    assertThat(writer.table().currentSnapshot()).isNull();
+    assertThat(TestTables.dataFilesOnDisk(writer.table())).isEmpty();
+    assertThat(dir.resolve("dead")).isEmptyDirectory();
+  }
+
+  @Test
+  void aBatchThatCannotBeOpenedFailsAloneAndTheOthersCommit() throws IOException {
+    Batch unreadable = Batch.of("locked", "locked.ndjson", () -> {
+      throw new AccessDeniedException("locked.ndjson");
+    });
+    FloeWriter writer = FloeWriter.builder(catalog).config(config).build();
+
+    IngestResult result = writer.ingest(List.of(batch("a", 3), unreadable));
+
+    assertThat(result.batches()).extracting(BatchOutcome::status).containsExactly(Status.COMMITTED, Status.FAILED);
+    assertThat(result.batches().get(1).reason()).isEqualTo("Cannot open locked.ndjson: java.nio.file.AccessDeniedException: locked.ndjson");
+    assertThat(TestTables.rows(writer.table())).hasSize(3);
+    IngestResult again = writer.ingest(List.of(unreadable));
+    assertThat(again.batches()).extracting(BatchOutcome::status).containsExactly(Status.FAILED);
+  }
+
+  @Test
+  void theSourceMarkIsSetInTheSameCommitAsTheData() throws IOException {
+    FloeWriter writer = FloeWriter.builder(catalog).config(config).build();
+
+    IngestResult result = writer.ingest(List.of(batch("a", 3)), IngestOptions.defaults().withSourceMark("spool-1", "claim-7"));
+
+    assertThat(writer.table().properties()).containsEntry("floe.source.spool-1.last-run", "claim-7");
+    assertThat(writer.table().currentSnapshot().summary()).containsEntry("floe.run-id", result.runId());
+    // One metadata version for both: the table has exactly one snapshot and the property.
+    assertThat(writer.table().history()).hasSize(1);
+  }
+}
