@@ -14,6 +14,7 @@ import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -57,9 +58,10 @@ final class CompactionScan {
       if (DataOperations.REPLACE.equals(snapshot.operation())) {
         continue;
       }
+      SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(snapshot).build();
       List<ContentFile<?>> added = new ArrayList<>();
-      snapshot.addedDataFiles(table.io()).forEach(added::add);
-      snapshot.addedDeleteFiles(table.io()).forEach(added::add);
+      changes.addedDataFiles().forEach(added::add);
+      changes.addedDeleteFiles().forEach(added::add);
       for (ContentFile<?> file : added) {
         lastWrites.merge(partition(specs, file), committed, (a, b) -> a.isAfter(b) ? a : b);
       }

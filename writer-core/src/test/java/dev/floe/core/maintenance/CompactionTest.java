@@ -91,6 +91,24 @@ class CompactionTest {
   }
 
   @Test
+  void leavesPartitionsAloneWhileIngestStillWritesThem() {
+    Table table = fixture.table();
+    MaintenanceConfig config = Fixture.config(TARGET);
+    config = config.withCompaction(config.compaction().withMinAge(Duration.ofHours(1)));
+
+    CompactionPlan now = TableMaintenance.builder(table).config(config).build().planCompaction();
+    CompactionPlan later =
+        TableMaintenance.builder(table).config(config).clock(Fixture.clockAhead(Duration.ofHours(2))).build().planCompaction();
+
+    assertThat(now.groups()).isEmpty();
+    assertThat(now.skipped())
+        .hasSize(3)
+        .allSatisfy(skip -> assertThat(skip.reason()).isEqualTo(SkippedPartition.Reason.STILL_BEING_WRITTEN));
+    assertThat(later.groups()).hasSize(3);
+    assertThat(later.skipped()).isEmpty();
+  }
+
+  @Test
   void sortsRewrittenFilesByDoIdAndSeqInBoundedMemorySpillingRunsToDisk() {
     Table table = fixture.table();
     Map<List<Object>, Long> rowsBefore = Fixture.rowMultiset(table);
