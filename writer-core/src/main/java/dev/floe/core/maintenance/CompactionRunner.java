@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link CommitStateUnknownException}: the history is checked for the group's commit; if it is
  *       not there, {@link CommitUnknownException} and the new files are kept.
  * </ul>
+ *
+ * Any other failure (an unreadable input file, a storage error) deletes the group's new files and
+ * stops the run; the groups committed before it stay committed.
  */
 final class CompactionRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CompactionRunner.class);

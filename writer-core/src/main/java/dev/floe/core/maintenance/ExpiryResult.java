@@ -13,7 +13,9 @@ import java.util.List;
  *     properties (inside the dedupe window)
  * @param carriedPropertiesPruned carried properties removed because they left the dedupe window
  * @param dataFilesDeleted data, delete and statistics files that only expired snapshots referenced
- * @param manifestsDeleted manifests and manifest lists that only expired snapshots referenced
+ *     (0 for a dry run: Iceberg decides them while it commits)
+ * @param manifestsDeleted manifests and manifest lists that only expired snapshots referenced (0 for
+ *     a dry run)
  */
 public record ExpiryResult(
     String table,
