@@ -56,6 +56,7 @@ final class ConfigOptions {
     Set<String> known = new HashSet<>(IngestConfig.keys());
     known.addAll(CatalogConfig.keys());
     known.addAll(dev.floe.core.source.SourceConfig.keys());
+    known.addAll(dev.floe.core.maintenance.MaintenanceConfig.keys());
     settings = settings.withEnvironment(env, known);
     Map<String, String> flags = new HashMap<>(extra);
     Map<String, String> named = new HashMap<>(commandFlags);

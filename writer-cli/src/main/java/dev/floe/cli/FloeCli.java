@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FloeCli.Version.class,
     description = "Writes Durable Object state-change events into an Apache Iceberg table.",
-    subcommands = {IngestCommand.class, StatusCommand.class, GenerateCommand.class},
+    subcommands = {IngestCommand.class, StatusCommand.class, GenerateCommand.class, MaintainCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (also: nothing new to commit)",
@@ -62,7 +62,9 @@ public final class FloeCli implements Runnable {
     if (error instanceof TooManyRejectsException) {
       return ExitCodes.TOO_MANY_REJECTS;
     }
-    if (error instanceof IllegalArgumentException || error instanceof CommandLine.ParameterException) {
+    if (error instanceof IllegalArgumentException
+        || error instanceof UnsupportedOperationException
+        || error instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;
     }
     return ExitCodes.RETRYABLE;
@@ -71,8 +73,11 @@ public final class FloeCli implements Runnable {
   /** One line on stderr (the whole trace with --stacktrace); the exit code says what to do. */
   private static int handle(Exception error, CommandLine commandLine, CommandLine.ParseResult parsed) {
     PrintWriter err = commandLine.getErr();
-    boolean stacktrace = parsed.hasMatchedOption("--stacktrace")
-        || parsed.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("--stacktrace"));
+    boolean stacktrace = false;
+    // On any level: floe ingest --stacktrace, floe maintain compact --stacktrace.
+    for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+      stacktrace |= level.hasMatchedOption("--stacktrace");
+    }
     if (stacktrace) {
       error.printStackTrace(err);
     } else {

@@ -21,6 +21,11 @@ import org.apache.iceberg.util.SnapshotUtil;
  * committed when a digest of its id is in the summary of a snapshot on the table's main-branch
  * history.
  *
+ * <p>Snapshot expiry removes summaries. So that a batch offered again after its snapshot expired is
+ * still recognised, maintenance carries the digests of expiring snapshots still inside the dedupe
+ * window into table properties first ({@link #CARRIED_PREFIX}), and {@link #committed} consults
+ * them too.
+ *
  * <p>Digests (the first 96 bits of SHA-256, 16 base64url characters) keep summaries small however
  * long the ids are (S3 keys, file names), since every summary is kept in every {@code
  * metadata.json}; at 96 bits a collision among even 10^9 batches has probability ~10^-11.
@@ -33,7 +38,19 @@ public final class BatchLedger {
   /** Snapshot summary key: how many batches the snapshot contains. */
   public static final String BATCH_COUNT = "floe.batch-count";
 
+  /**
+   * Table property prefix: {@code floe.carried.<snapshot commit time in ms>} holds the
+   * comma-separated batch digests of an expired snapshot (of several, when they share a
+   * millisecond).
+   */
+  public static final String CARRIED_PREFIX = "floe.carried.";
+
   private BatchLedger() {}
+
+  /** The table property that carries the digests of a snapshot committed at {@code timestampMillis}. */
+  public static String carriedKey(long timestampMillis) {
+    return CARRIED_PREFIX + timestampMillis;
+  }
 
   public static String digest(String batchId) {
     try {
@@ -52,7 +69,10 @@ public final class BatchLedger {
         BATCH_COUNT, Integer.toString(digests.size()));
   }
 
-  /** Which of {@code digests} are already recorded on the table's current history. */
+  /**
+   * Which of {@code digests} are already recorded on the table's current history, or carried over
+   * from expired snapshots into its properties.
+   */
   public static Set<String> committed(Table table, Collection<String> digests) {
     Set<String> wanted = new HashSet<>(digests);
     Set<String> found = new LinkedHashSet<>();
@@ -62,9 +82,15 @@ public final class BatchLedger {
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
       collect(snapshot, wanted, found);
       if (found.size() == wanted.size()) {
-        break;
+        return found;
       }
     }
+    table.properties().forEach(
+        (key, ids) -> {
+          if (key.startsWith(CARRIED_PREFIX)) {
+            collect(ids, wanted, found);
+          }
+        });
     return found;
   }
 
@@ -105,7 +131,10 @@ public final class BatchLedger {
   }
 
   private static void collect(Snapshot snapshot, Set<String> wanted, Set<String> found) {
-    String ids = snapshot.summary() == null ? null : snapshot.summary().get(BATCH_IDS);
+    collect(snapshot.summary() == null ? null : snapshot.summary().get(BATCH_IDS), wanted, found);
+  }
+
+  private static void collect(String ids, Set<String> wanted, Set<String> found) {
     if (ids == null || ids.isEmpty()) {
       return;
     }

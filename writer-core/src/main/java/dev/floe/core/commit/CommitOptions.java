@@ -27,7 +27,7 @@ public record CommitOptions(int maxAttempts, Duration initialBackoff, Duration m
   }
 
   /** Backoff before attempt {@code attempt} (2-based): doubling from the initial, capped. */
-  Duration backoff(int attempt) {
+  public Duration backoff(int attempt) {
     long factor = 1L << Math.min(attempt - 2, 20);
     Duration backoff = initialBackoff.multipliedBy(factor);
     return backoff.compareTo(maxBackoff) > 0 ? maxBackoff : backoff;

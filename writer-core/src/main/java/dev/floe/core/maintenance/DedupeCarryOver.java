@@ -1,0 +1,92 @@
+package dev.floe.core.maintenance;
+
+import dev.floe.core.commit.BatchLedger;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Keeps floe's exactly-once record alive across snapshot expiry, pure: which table properties
+ * must carry the batch digests of the snapshots about to expire, and which carried properties have
+ * left the dedupe window. The expiry commits this as its own properties update <em>before</em> it
+ * expires anything, so a crash in between leaves only redundant digests, pruned later.
+ *
+ * <p>One property per snapshot, keyed by its commit time: {@code floe.carried.<ms>} = the
+ * snapshot's digests (see {@link BatchLedger#CARRIED_PREFIX}). A snapshot committed before the
+ * window start is not carried: a batch offered again that late is outside the documented window.
+ */
+final class DedupeCarryOver {
+  /** A snapshot that may expire: its commit time and its {@link BatchLedger#BATCH_IDS} value. */
+  record Expiring(long timestampMillis, String batchIds) {}
+
+  /**
+   * The properties update.
+   *
+   * @param snapshots how many expiring snapshots had digests carried
+   * @param digests how many digests they carry
+   */
+  record Update(Map<String, String> set, Set<String> remove, int snapshots, int digests) {
+    Update {
+      set = Map.copyOf(set);
+      remove = Set.copyOf(remove);
+    }
+
+    boolean isEmpty() {
+      return set.isEmpty() && remove.isEmpty();
+    }
+  }
+
+  private DedupeCarryOver() {}
+
+  static Update plan(List<Expiring> expiring, Map<String, String> properties, Instant windowStart) {
+    long windowStartMillis = windowStart.toEpochMilli();
+    Map<String, Set<String>> carried = new TreeMap<>();
+    int snapshots = 0;
+    int digests = 0;
+    for (Expiring snapshot : expiring) {
+      Set<String> ids = split(snapshot.batchIds());
+      if (snapshot.timestampMillis() < windowStartMillis || ids.isEmpty()) {
+        continue;
+      }
+      String key = BatchLedger.carriedKey(snapshot.timestampMillis());
+      carried.computeIfAbsent(key, k -> split(properties.get(k))).addAll(ids);
+      snapshots++;
+      digests += ids.size();
+    }
+    Map<String, String> set = new TreeMap<>();
+    carried.forEach(
+        (key, ids) -> {
+          if (!ids.equals(split(properties.get(key)))) {
+            set.put(key, String.join(",", ids));
+          }
+        });
+    Set<String> remove = new TreeSet<>();
+    properties.keySet().stream()
+        .filter(key -> key.startsWith(BatchLedger.CARRIED_PREFIX))
+        .filter(key -> carriedAt(key) < windowStartMillis)
+        .forEach(remove::add);
+    return new Update(set, remove, snapshots, digests);
+  }
+
+  /** The commit time a carried property is keyed by; a key floe did not write is never pruned. */
+  private static long carriedAt(String key) {
+    try {
+      return Long.parseLong(key.substring(BatchLedger.CARRIED_PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static Set<String> split(String ids) {
+    Set<String> set = new LinkedHashSet<>();
+    if (ids != null) {
+      Arrays.stream(ids.split(",")).map(String::trim).filter(id -> !id.isEmpty()).forEach(set::add);
+    }
+    return set;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.floe.core.maintenance;
+
+import java.time.Duration;
+
+/**
+ * Snapshot expiry. A snapshot expires only when both rules allow it: it is older than {@code
+ * olderThan} and is not among the {@code retainLast} most recent snapshots of its branch (as R2
+ * Data Catalog does).
+ *
+ * @param dedupeWindow how long after its commit a batch may be offered again and still be
+ *     recognised as committed: the batch digests of expiring snapshots younger than this are
+ *     carried into table properties before the expiry (see {@link DedupeCarryOver})
+ */
+public record ExpiryOptions(Duration olderThan, int retainLast, Duration dedupeWindow) {
+  public static final String OLDER_THAN = "maintain.expire.older-than";
+  /** Iceberg's own default ({@code history.expire.max-snapshot-age-ms}). */
+  public static final Duration DEFAULT_OLDER_THAN = Duration.ofDays(5);
+  public static final String RETAIN_LAST = "maintain.expire.retain-last";
+  public static final int DEFAULT_RETAIN_LAST = 1;
+  public static final String DEDUPE_WINDOW = "maintain.dedupe-window";
+  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);
+
+  public ExpiryOptions {
+    if (olderThan.isNegative()) {
+      throw new IllegalArgumentException("Invalid expire older-than: " + olderThan + " (negative)");
+    }
+    if (retainLast < 1) {
+      throw new IllegalArgumentException("Invalid expire retain-last: " + retainLast + " (at least 1)");
+    }
+    if (dedupeWindow.isNegative()) {
+      throw new IllegalArgumentException("Invalid dedupe window: " + dedupeWindow + " (negative)");
+    }
+  }
+
+  public static ExpiryOptions defaults() {
+    return new ExpiryOptions(DEFAULT_OLDER_THAN, DEFAULT_RETAIN_LAST, DEFAULT_DEDUPE_WINDOW);
+  }
+
+  public ExpiryOptions withOlderThan(Duration age) {
+    return new ExpiryOptions(age, retainLast, dedupeWindow);
+  }
+
+  public ExpiryOptions withRetainLast(int snapshots) {
+    return new ExpiryOptions(olderThan, snapshots, dedupeWindow);
+  }
+
+  public ExpiryOptions withDedupeWindow(Duration window) {
+    return new ExpiryOptions(olderThan, retainLast, window);
+  }
+}

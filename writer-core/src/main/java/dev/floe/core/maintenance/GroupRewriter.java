@@ -1,0 +1,225 @@
+package dev.floe.core.maintenance;
+
+import dev.floe.core.write.WriteOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.SortOrderComparators;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.RollingDataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.parquet.Parquet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewrites one {@link FileGroup}: reads every row of its files with Iceberg's generic Parquet
+ * reader (projected to the current schema), optionally sorts them in bounded memory, and writes
+ * them with floe's Parquet settings (ZSTD, bloom filters) into files rolled at the target size.
+ * Writes only new files; commits nothing.
+ *
+ * <p>The writer's size estimate counts the page being filled uncompressed, so with the default 1 MB
+ * pages a small target would roll files at a fraction of their size once compressed, and the next
+ * run would find them small again and rewrite them forever. Pages are therefore capped at 1/64 of
+ * the target, which keeps the default 1 MB for targets of 64 MB and more.
+ */
+final class GroupRewriter {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupRewriter.class);
+  private static final long DEFAULT_PAGE_SIZE = 1024 * 1024;
+  private static final long MIN_PAGE_SIZE = 4 * 1024;
+
+  private final Table table;
+  private final Schema schema;
+  private final GenericFileWriterFactory writers;
+  private final NameMapping nameMapping;
+  private final SortOrder sortOrder;
+  private final int sortBufferRows;
+  private final Path tempDirectory;
+  private final long targetFileSize;
+
+  GroupRewriter(Table table, WriteOptions write, CompactionOptions options, Path tempDirectory) {
+    this.table = table;
+    this.schema = table.schema();
+    this.sortOrder = options.sort() ? sortOrder(table) : SortOrder.unsorted();
+    this.sortBufferRows = options.sortBufferRows();
+    this.tempDirectory = tempDirectory;
+    this.writers =
+        new GenericFileWriterFactory.Builder(table)
+            .dataFileFormat(FileFormat.PARQUET)
+            .dataSchema(schema)
+            .dataSortOrder(sortOrder)
+            .writerProperties(writerProperties(write))
+            .build();
+    this.targetFileSize = write.targetFileSize().bytes();
+    String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
+    this.nameMapping = mapping == null ? null : NameMappingParser.fromJson(mapping);
+  }
+
+  static Map<String, String> writerProperties(WriteOptions write) {
+    Map<String, String> properties = new TreeMap<>(write.parquetProperties());
+    long pageSize = Math.min(DEFAULT_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, write.targetFileSize().bytes() / 64));
+    properties.put(TableProperties.PARQUET_PAGE_SIZE_BYTES, Long.toString(pageSize));
+    return properties;
+  }
+
+  /** The table's sort order, or {@code (do_id, seq)} for a table without one that has those columns. */
+  static SortOrder sortOrder(Table table) {
+    if (table.sortOrder().isSorted()) {
+      return table.sortOrder();
+    }
+    Schema schema = table.schema();
+    if (schema.findField("do_id") != null && schema.findField("seq") != null) {
+      return SortOrder.builderFor(schema).asc("do_id").asc("seq").build();
+    }
+    throw new IllegalArgumentException(
+        "Cannot sort compacted files of " + table.name() + ": it has no sort order and no do_id, seq columns");
+  }
+
+  /** Writes the group's rows into new files and returns them; on failure deletes what it wrote. */
+  List<DataFile> rewrite(FileGroup group, String runId, int groupIndex) {
+    PartitionSpec spec = table.specs().get(group.partition().specId());
+    StructLike partition = group.files().get(0).partition();
+    OutputFileFactory files =
+        OutputFileFactory.builderFor(table, groupIndex, 0).operationId(runId).format(FileFormat.PARQUET).build();
+    RollingDataWriter<Record> writer = new RollingDataWriter<>(writers, files, table.io(), targetFileSize, spec, partition);
+    long rows = 0;
+    try (Rows input = rows(group)) {
+      Iterator<Record> records = input.iterator();
+      while (records.hasNext()) {
+        writer.write(records.next());
+        rows++;
+      }
+      writer.close();
+      if (rows != group.records()) {
+        throw new IllegalStateException(
+            "Cannot compact partition " + group.partition() + " of " + table.name() + ": read " + rows
+                + " rows from " + group.files().size() + " files whose metadata counts " + group.records());
+      }
+      if (input.spilledRuns() > 0) {
+        LOG.info("Compaction {}: sorted {} rows of {} through {} spilled runs", runId, rows, group.partition(), input.spilledRuns());
+      }
+      return List.copyOf(writer.result().dataFiles());
+    } catch (IOException e) {
+      abort(writer);
+      throw new UncheckedIOException("Cannot write compacted files for " + group.partition() + " of " + table.name() + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      abort(writer);
+      throw e;
+    }
+  }
+
+  private void abort(RollingDataWriter<Record> writer) {
+    List<String> locations = new ArrayList<>();
+    CharSequence current = writer.currentFilePath();
+    try {
+      writer.close();
+      writer.result().dataFiles().forEach(file -> locations.add(file.location()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot close a compacted file while aborting: {}", e.toString());
+    }
+    if (current != null) {
+      locations.add(current.toString());
+    }
+    deleteAll(table, locations.stream().distinct().toList());
+  }
+
+  static void deleteAll(Table table, List<String> locations) {
+    for (String location : locations) {
+      try {
+        table.io().deleteFile(location);
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot delete uncommitted compacted file {} (left for orphan removal): {}", location, e.toString());
+      }
+    }
+  }
+
+  /** The group's rows: file after file, or all of them sorted. */
+  private Rows rows(FileGroup group) {
+    if (!sortOrder.isSorted()) {
+      return new Rows(CloseableIterable.concat(group.files().stream().map(this::read).toList()), null);
+    }
+    Comparator<StructLike> structs = SortOrderComparators.forSchema(schema, sortOrder);
+    InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
+    InternalRecordWrapper right = new InternalRecordWrapper(schema.asStruct());
+    Comparator<Record> order = (a, b) -> structs.compare(left.wrap(a), right.wrap(b));
+    ExternalSorter sorter = new ExternalSorter(schema, order, sortBufferRows, tempDirectory);
+    try {
+      for (DataFile file : group.files()) {
+        try (CloseableIterable<Record> records = read(file)) {
+          records.forEach(sorter::add);
+        }
+      }
+    } catch (IOException e) {
+      sorter.close();
+      throw new UncheckedIOException("Cannot read " + group.partition() + " of " + table.name() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      sorter.close();
+      throw e;
+    }
+    return new Rows(null, sorter);
+  }
+
+  private CloseableIterable<Record> read(DataFile file) {
+    Parquet.ReadBuilder read =
+        Parquet.read(table.io().newInputFile(file.location(), file.fileSizeInBytes()))
+            .project(schema)
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema));
+    if (nameMapping != null) {
+      read.withNameMapping(nameMapping);
+    }
+    return read.build();
+  }
+
+  /** Rows from plain files or from a sorter, closed together. */
+  private static final class Rows implements AutoCloseable {
+    private final CloseableIterable<Record> files;
+    private final ExternalSorter sorter;
+
+    Rows(CloseableIterable<Record> files, ExternalSorter sorter) {
+      this.files = files;
+      this.sorter = sorter;
+    }
+
+    Iterator<Record> iterator() {
+      return files != null ? files.iterator() : sorter.sorted();
+    }
+
+    int spilledRuns() {
+      return sorter == null ? 0 : sorter.spilledRuns();
+    }
+
+    @Override
+    public void close() {
+      if (sorter != null) {
+        sorter.close();
+      }
+      if (files != null) {
+        try {
+          files.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot close a compaction input file: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+}

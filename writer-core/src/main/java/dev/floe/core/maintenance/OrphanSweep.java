@@ -1,0 +1,164 @@
+package dev.floe.core.maintenance;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.io.BulkDeletionFailureException;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.SupportsBulkOperations;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and deletes orphan files: files under the table location that no metadata reachable from
+ * the current metadata references (see {@link ReachableFiles}) and that were last modified longer
+ * ago than the safety age. Lists through the table's FileIO (an S3 prefix listing for S3FileIO), so
+ * the FileIO must support prefix operations.
+ *
+ * <p>The listing is taken before the metadata is read, so a file committed during the sweep is
+ * seen as referenced; a file written but not yet committed is protected by the safety age.
+ */
+final class OrphanSweep {
+  private static final Logger LOG = LoggerFactory.getLogger(OrphanSweep.class);
+
+  private final Table table;
+  private final OrphanOptions options;
+  private final Clock clock;
+
+  OrphanSweep(Table table, OrphanOptions options, Clock clock) {
+    this.table = table;
+    this.options = options;
+    this.clock = clock;
+  }
+
+  /** The files under the table's locations, classified. */
+  record Classification(List<FileInfo> orphans, int referenced, int tooYoung, int listed) {
+    long orphanBytes() {
+      return orphans.stream().mapToLong(FileInfo::size).sum();
+    }
+  }
+
+  OrphanResult find() {
+    return sweep(false);
+  }
+
+  OrphanResult remove() {
+    return sweep(true);
+  }
+
+  private OrphanResult sweep(boolean delete) {
+    Instant start = clock.instant();
+    Instant cutOff = start.minus(options.minAge());
+    if (!(table.io() instanceof SupportsPrefixOperations listing)) {
+      throw new UnsupportedOperationException(
+          "Cannot remove orphan files of " + table.name() + ": its FileIO " + table.io().getClass().getName()
+              + " cannot list a location (it does not implement SupportsPrefixOperations); S3FileIO and"
+              + " HadoopFileIO can");
+    }
+    table.refresh();
+    warnAboutOtherLocations();
+    List<FileInfo> listed = new ArrayList<>();
+    listing.listPrefix(Locations.directory(table.location())).forEach(listed::add);
+    table.refresh();
+    Set<String> reachable = ReachableFiles.of(table);
+    checkListingMatchesMetadata(listed);
+    Classification found = classify(listed, reachable, cutOff);
+    int deleted = 0;
+    int failures = 0;
+    if (delete && !found.orphans().isEmpty()) {
+      failures = delete(found.orphans().stream().map(FileInfo::location).toList());
+      deleted = found.orphans().size() - failures;
+    }
+    LOG.info(
+        "Orphan sweep of {}: {} files listed, {} referenced, {} orphans{}, {} unreferenced but too young",
+        table.name(), found.listed(), found.referenced(), found.orphans().size(),
+        delete ? " (" + deleted + " deleted)" : " (dry run)", found.tooYoung());
+    return new OrphanResult(
+        table.name(), !delete, found.listed(), found.referenced(), cutOff,
+        found.orphans().stream().map(FileInfo::location).toList(), found.orphanBytes(), found.tooYoung(), deleted,
+        failures, Duration.between(start, clock.instant()));
+  }
+
+  /** Pure: which listed files are orphans, given the reachable locations (normalized). */
+  static Classification classify(List<FileInfo> listed, Set<String> reachable, Instant modifiedBefore) {
+    List<FileInfo> orphans = new ArrayList<>();
+    int referenced = 0;
+    int tooYoung = 0;
+    for (FileInfo file : listed) {
+      if (reachable.contains(Locations.normalize(file.location()))) {
+        referenced++;
+      } else if (file.createdAtMillis() < modifiedBefore.toEpochMilli()) {
+        orphans.add(file);
+      } else {
+        tooYoung++;
+      }
+    }
+    return new Classification(orphans, referenced, tooYoung, listed.size());
+  }
+
+  /**
+   * Only the table location is swept. Data or metadata placed elsewhere by {@code write.data.path}
+   * or {@code write.metadata.path} is not: such a location may be shared with other tables, whose
+   * files would all look like orphans here.
+   */
+  private void warnAboutOtherLocations() {
+    String root = Locations.directory(Locations.normalize(table.location()));
+    for (String property : List.of(TableProperties.WRITE_DATA_LOCATION, TableProperties.WRITE_METADATA_LOCATION)) {
+      String location = table.properties().get(property);
+      if (location != null && !Locations.normalize(location).startsWith(root)) {
+        LOG.warn(
+            "Orphan sweep of {}: {} = {} is outside the table location and is not swept", table.name(), property, location);
+      }
+    }
+  }
+
+  /**
+   * Refuses to go on when the listing does not return the current metadata file: then the listing
+   * and the metadata spell locations differently (another scheme or bucket alias), and every file
+   * would look like an orphan.
+   */
+  private void checkListingMatchesMetadata(List<FileInfo> listed) {
+    String current = ((HasTableOperations) table).operations().current().metadataFileLocation();
+    if (current == null) {
+      return;
+    }
+    String wanted = Locations.normalize(current);
+    boolean underRoot = wanted.startsWith(Locations.directory(Locations.normalize(table.location())));
+    if (underRoot && listed.stream().noneMatch(file -> Locations.normalize(file.location()).equals(wanted))) {
+      throw new IllegalStateException(
+          "Cannot remove orphan files of " + table.name() + ": listing " + table.location()
+              + " did not return its current metadata file " + current
+              + ", so the listing and the metadata name files differently; nothing was deleted");
+    }
+  }
+
+  /** Deletes the files; returns how many could not be deleted. */
+  private int delete(List<String> locations) {
+    if (table.io() instanceof SupportsBulkOperations bulk) {
+      try {
+        bulk.deleteFiles(locations);
+        return 0;
+      } catch (BulkDeletionFailureException e) {
+        LOG.warn("Orphan sweep of {}: {} of {} deletions failed: {}", table.name(), e.numberFailedObjects(), locations.size(), e.getMessage());
+        return e.numberFailedObjects();
+      }
+    }
+    int failures = 0;
+    for (String location : locations) {
+      try {
+        table.io().deleteFile(location);
+      } catch (RuntimeException e) {
+        failures++;
+        LOG.warn("Orphan sweep of {}: cannot delete {}: {}", table.name(), location, e.toString());
+      }
+    }
+    return failures;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.floe.core.maintenance;
+
+/** Small files the plan leaves alone, and why. */
+public record SkippedPartition(PartitionRef partition, Reason reason, int files, long bytes) {
+  public enum Reason {
+    /** A non-compaction commit added files within {@link CompactionOptions#minAge()}. */
+    STILL_BEING_WRITTEN("still being written"),
+    /** Fewer small files than {@link CompactionOptions#minInputFiles()}. */
+    TOO_FEW_FILES("too few small files"),
+    /** Rewriting would leave as many files as there are. */
+    NO_GAIN("rewrite would not reduce the file count"),
+    /** Delete files apply to the partition; floe does not rewrite rows with deletes. */
+    HAS_DELETE_FILES("has delete files"),
+    /** The run's {@link CompactionOptions#maxBytes()} is used up; a later run takes it. */
+    BYTE_CAP_REACHED("over this run's byte cap");
+
+    private final String description;
+
+    Reason(String description) {
+      this.description = description;
+    }
+
+    public String description() {
+      return description;
+    }
+  }
+}
