@@ -58,7 +58,8 @@ public record IngestConfig(
       Map.of(
           "format-version", "2",
           "write.metadata.delete-after-commit.enabled", "true",
-          "write.metadata.previous-versions-max", "100",
+          "write.metadata.previous-versions-max",
+          Integer.toString(dev.floe.core.maintenance.ManifestOptions.DEFAULT_PREVIOUS_VERSIONS_MAX),
           "write.metadata.metrics.default", "truncate(16)");
 
   public static Set<String> keys() {
