@@ -48,7 +48,9 @@ public final class IngestJob {
     List<Batch> pending = source.pending();
     if (key.isEmpty() || options.dryRun()) {
       IngestResult result = writer.ingest(pending, options);
-      failUnreadable(source, result);
+      if (!options.dryRun()) {
+        failUnreadable(source, result);
+      }
       return new JobResult(result, settled[0], settled[1]);
     }
     String claimId = RunIds.next(clock);
