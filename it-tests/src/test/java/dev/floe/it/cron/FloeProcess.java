@@ -72,7 +72,6 @@ final class FloeProcess {
   private final Path err;
   private final long startNanos;
   private long endNanos;
-  private boolean killed;
 
   private FloeProcess(int number, Process process, Path out, Path err, long startNanos) {
     this.number = number;
@@ -108,13 +107,8 @@ final class FloeProcess {
 
   /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux), then waits for the exit. */
   int kill() {
-    killed = true;
     process.destroyForcibly();
     return await();
-  }
-
-  boolean killed() {
-    return killed;
   }
 
   Duration duration() {
