@@ -11,6 +11,7 @@ import dev.floe.core.job.IngestJob;
 import dev.floe.core.source.Source;
 import dev.floe.core.source.SourceBusyException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,17 +78,22 @@ final class IngestCommand implements Callable<Integer> {
     flags.put(RunLimits.MAX_BYTES, maxBytes);
     flags.put(RunLimits.MAX_DURATION, maxDuration);
     flags.put(RunLimits.MAX_REJECT_RATIO, maxRejectRatio == null ? null : maxRejectRatio.toString());
-    Settings settings = configOptions.settings(root.env(), flags);
-    IngestConfig config = IngestConfig.from(settings);
-    String table = config.table().toString();
-    try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
-        OpenCatalog catalog = OpenCatalog.from(settings)) {
-      FloeWriter writer = FloeWriter.builder(catalog.catalog()).config(config).build();
-      IngestOptions options = IngestOptions.defaults().withDryRun(dryRun).withProgress(Progress.forTerminal(json, spec.commandLine().getErr()));
-      IngestJob.JobResult result = new IngestJob(writer, Clock.systemUTC()).run(source, options);
-      print(result, spec.commandLine().getOut());
-      metrics(table, ExitCodes.OK, result.ingest(), start);
-      return ExitCodes.OK;
+    // The metrics name the table even when the configuration is broken: a cron job failing on a
+    // bad config must show exit code 2, not the last good run's 0.
+    String table = configOptions.table != null ? configOptions.table : root.env().getOrDefault("FLOE_TABLE", IngestConfig.DEFAULT_TABLE);
+    try {
+      Settings settings = configOptions.settings(root.env(), flags);
+      table = settings.string(IngestConfig.TABLE, IngestConfig.DEFAULT_TABLE).trim();
+      IngestConfig config = IngestConfig.from(settings);
+      try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
+          OpenCatalog catalog = OpenCatalog.from(settings)) {
+        FloeWriter writer = FloeWriter.builder(catalog.catalog()).config(config).build();
+        IngestOptions options = IngestOptions.defaults().withDryRun(dryRun).withProgress(Progress.forTerminal(json, spec.commandLine().getErr()));
+        IngestJob.JobResult result = new IngestJob(writer, Clock.systemUTC()).run(source, options);
+        print(result, spec.commandLine().getOut());
+        metrics(table, ExitCodes.OK, result.ingest(), start);
+        return ExitCodes.OK;
+      }
     } catch (SourceBusyException e) {
       PrintWriter out = spec.commandLine().getOut();
       out.println(json ? Json.line(Map.of("table", table, "committed", false, "skipped", "busy", "reason", e.getMessage()))
@@ -101,10 +107,17 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
+  /** Writes the metrics file, if asked; failing to does not change the run's exit code, only warns. */
   private void metrics(String table, int exitCode, IngestResult result, Instant start) {
     if (metricsFile != null) {
       Instant now = Instant.now();
-      MetricsFile.write(metricsFile, table, exitCode, result, Duration.between(start, now).toMillis() / 1000.0, now);
+      try {
+        MetricsFile.write(metricsFile, table, exitCode, result, Duration.between(start, now).toMillis() / 1000.0, now);
+      } catch (UncheckedIOException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("floe: warning: " + e.getMessage());
+        err.flush();
+      }
     }
   }
 

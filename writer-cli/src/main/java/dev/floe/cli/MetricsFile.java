@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Prometheus metrics in node_exporter's textfile format, for cron jobs: written to a temp file and
  * renamed, so the collector never reads half a file. The last success time carries over from the
- * previous file when a run fails, so an alert on its age fires when runs keep failing.
+ * previous file when a run fails or finds its source busy (it did nothing), so an alert on its age
+ * fires when runs keep failing, or when a stuck run keeps holding the source.
  */
 final class MetricsFile {
   private static final Pattern LAST_SUCCESS =
@@ -23,9 +24,11 @@ final class MetricsFile {
 
   private MetricsFile() {}
 
+  /** @param result what the run did; null when it failed or did nothing (source busy) */
   static void write(Path file, String table, int exitCode, IngestResult result, double durationSeconds, Instant now) {
     String labels = "{table=\"" + table.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-    double lastSuccess = exitCode == ExitCodes.OK ? now.toEpochMilli() / 1000.0 : previousLastSuccess(file);
+    boolean succeeded = exitCode == ExitCodes.OK && result != null;
+    double lastSuccess = succeeded ? now.toEpochMilli() / 1000.0 : previousLastSuccess(file);
     StringBuilder text = new StringBuilder();
     gauge(text, "floe_ingest_last_run_timestamp_seconds", "When the last floe ingest run ended.", labels, now.toEpochMilli() / 1000.0);
     gauge(text, "floe_ingest_last_success_timestamp_seconds", "When a floe ingest run last succeeded (0: never).", labels, lastSuccess);
@@ -44,7 +47,8 @@ final class MetricsFile {
     try {
       Path absolute = file.toAbsolutePath();
       Files.createDirectories(absolute.getParent());
-      Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
+      // One temp name per process: two runs ending at once must not write into each other's.
+      Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

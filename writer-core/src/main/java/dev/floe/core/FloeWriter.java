@@ -97,7 +97,7 @@ public final class FloeWriter {
   public synchronized IngestResult ingest(List<Batch> batches, IngestOptions options) {
     Instant start = clock.instant();
     String runId = RunIds.next(clock);
-    Table target = table();
+    Table target = options.dryRun() ? TableBootstrap.loadOrPreview(catalog, config.table(), config.definition()) : table();
     Map<String, Batch> byDigest = new LinkedHashMap<>();
     for (Batch batch : batches) {
       byDigest.putIfAbsent(BatchLedger.digest(batch.id()), batch);

@@ -92,6 +92,7 @@ final class IngestRun {
       Map<String, String> properties =
           options.sourceMark().map(mark -> Map.of(mark.property(), mark.claimId())).orElse(Map.of());
       List<String> recorded = included.size() <= MAX_INLINE_DIGESTS ? included : List.of();
+      CrashPoint.BEFORE_COMMIT.reach();
       return committer.commit(table, files, runId, recorded, Map.of(BatchLedger.BATCH_COUNT, Integer.toString(included.size())), properties);
     } catch (CommitUnknownException e) {
       LOG.error("Run {}: {}", runId, e.getMessage());

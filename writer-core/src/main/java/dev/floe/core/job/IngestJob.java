@@ -2,6 +2,7 @@ package dev.floe.core.job;
 
 import dev.floe.core.Batch;
 import dev.floe.core.BatchOutcome;
+import dev.floe.core.CrashPoint;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestOptions;
 import dev.floe.core.IngestResult;
@@ -47,11 +48,14 @@ public final class IngestJob {
     List<Batch> pending = source.pending();
     if (key.isEmpty() || options.dryRun()) {
       IngestResult result = writer.ingest(pending, options);
-      failUnreadable(source, result);
+      if (!options.dryRun()) {
+        failUnreadable(source, result);
+      }
       return new JobResult(result, settled[0], settled[1]);
     }
     String claimId = RunIds.next(clock);
     source.claim(claimId, pending);
+    CrashPoint.AFTER_CLAIM.reach();
     IngestResult result;
     try {
       result = writer.ingest(pending, options.withSourceMark(key.get(), claimId));
@@ -62,7 +66,12 @@ public final class IngestJob {
       source.releaseClaim(claimId);
       throw e;
     }
-    source.acknowledge(result.batches().stream().filter(BatchOutcome::inTable).map(o -> o.batch().source()).toList());
+    List<String> inTable = result.batches().stream().filter(BatchOutcome::inTable).map(o -> o.batch().source()).toList();
+    CrashPoint.AFTER_COMMIT.reach();
+    int half = (inTable.size() + 1) / 2;
+    source.acknowledge(inTable.subList(0, half));
+    CrashPoint.MID_ACKNOWLEDGE.reach();
+    source.acknowledge(inTable.subList(half, inTable.size()));
     failUnreadable(source, result);
     source.releaseClaim(claimId);
     return new JobResult(result, settled[0], settled[1]);

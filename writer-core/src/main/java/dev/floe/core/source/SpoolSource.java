@@ -72,6 +72,7 @@ public final class SpoolSource implements Source {
     }
   }
 
+  /** Also removes the temp file of a claim whose run died while writing it. */
   @Override
   public List<Claim> leftoverClaims() {
     Path claims = state("claims");
@@ -80,7 +81,16 @@ public final class SpoolSource implements Source {
     }
     List<Claim> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(claims)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".claim")).sorted().toList()) {
+      for (Path file : files.sorted().toList()) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".tmp")) {
+          // A claim its run died writing: that run had not read anything yet, so nothing to settle.
+          Files.deleteIfExists(file);
+          continue;
+        }
+        if (!name.endsWith(".claim")) {
+          continue;
+        }
         String claimId = file.getFileName().toString().replaceFirst("\\.claim$", "");
         List<String> sources = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
         found.add(new Claim(claimId, sources));

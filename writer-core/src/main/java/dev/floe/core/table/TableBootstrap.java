@@ -3,6 +3,7 @@ package dev.floe.core.table;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -11,6 +12,7 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
@@ -35,6 +37,20 @@ public final class TableBootstrap {
           "Cannot write table " + id + ": it is not compatible with floe's schema: " + String.join("; ", problems));
     }
     return table;
+  }
+
+  /**
+   * For a dry run, which must create nothing: the table if it exists (checked as {@link
+   * #loadOrCreate} does), else the table floe would create, held in an in-memory catalog of the
+   * same name.
+   */
+  public static Table loadOrPreview(Catalog catalog, TableIdentifier id, TableDefinition definition) {
+    if (catalog.tableExists(id)) {
+      return loadOrCreate(catalog, id, definition);
+    }
+    InMemoryCatalog preview = new InMemoryCatalog();
+    preview.initialize(catalog.name(), Map.of());
+    return loadOrCreate(preview, id, definition);
   }
 
   private static Table create(Catalog catalog, TableIdentifier id, TableDefinition definition) {

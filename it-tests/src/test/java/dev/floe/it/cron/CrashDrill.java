@@ -1,0 +1,119 @@
+package dev.floe.it.cron;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.core.CrashPoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Cron runs killed with SIGKILL at random moments while producers keep dropping batch files, then
+ * one run left alone. Kill offsets are uniform over a run's typical length (measured by a first,
+ * uncut run), from one seed, so a failure can be replayed with the seed it prints.
+ */
+final class CrashDrill {
+  private final Target target;
+  private final Inbox inbox;
+  private final FloeProcess.Launcher launcher;
+  private final EventBook book;
+  private final Random random;
+  private final List<String> dropped = new ArrayList<>();
+  private final Map<String, Integer> killedWhile = new TreeMap<>();
+  private int runs;
+  private int completed;
+  private int kills;
+
+  CrashDrill(Target target, Inbox inbox, FloeProcess.Launcher launcher, String producer, long seed) {
+    this.target = target;
+    this.inbox = inbox;
+    this.launcher = launcher;
+    this.book = new EventBook(producer, seed);
+    this.random = new Random(seed);
+  }
+
+  /** What happened; printed by the tests. */
+  record Figures(long seed, int kills, int runs, int completedRuns, int files, long events, int brokenLines,
+      Map<String, Integer> killedWhile, TableCheck.Comparison table, Duration typicalRun) {
+    @Override
+    public String toString() {
+      return String.format(
+          "seed %d: %d kills (SIGKILL) in %d runs (%d ran to the end), typical run %d ms; %d files, %d valid events"
+              + " (+%d broken lines) dropped; killed while: %s; table: %d rows, lost %d, doubled %d, unexpected %d,"
+              + " wrong values %d",
+          seed, kills, runs, completedRuns, typicalRun.toMillis(), files, events, brokenLines, killedWhile,
+          table.rows(), table.lost(), table.doubled(), table.unexpected(), table.wrongValues());
+    }
+  }
+
+  Figures run(long seed, int wantedKills, Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    drop(2);
+    FloeProcess first = start();
+    assertThat(first.await()).as(first.describe()).isZero();
+    completed++;
+    Duration typical = first.duration();
+    while (kills < wantedKills && System.nanoTime() < deadline) {
+      drop(1 + random.nextInt(2));
+      Set<String> claimsBefore = new HashSet<>(inbox.claimFiles());
+      FloeProcess run = start();
+      long offset = (long) (random.nextDouble() * typical.toMillis());
+      long dropAt = (long) (random.nextDouble() * offset);
+      boolean ended = run.waitFor(Duration.ofMillis(dropAt));
+      if (!ended) {
+        drop(1); // a producer keeps going while the run works
+        ended = run.waitFor(Duration.ofMillis(offset).minus(run.duration()));
+      }
+      if (ended) {
+        assertThat(run.await()).as(run.describe()).isZero();
+        completed++;
+      } else {
+        assertThat(run.kill()).isEqualTo(CrashPoint.EXIT_CODE);
+        kills++;
+        killedWhile.merge(phase(run, claimsBefore), 1, Integer::sum);
+      }
+    }
+    FloeProcess last = start();
+    assertThat(last.await()).as(last.describe()).isZero();
+    completed++;
+    TableCheck.Comparison table = ExactlyOnce.assertAll(target, List.of(book), Map.of(inbox, dropped));
+    return new Figures(seed, kills, runs, completed, dropped.size(), book.expected().size(), book.brokenLines(),
+        killedWhile, table, typical);
+  }
+
+  private FloeProcess start() {
+    runs++;
+    List<String> args = new ArrayList<>(List.of("ingest", "--json"));
+    args.addAll(inbox.sourceArgs());
+    return launcher.start(args.toArray(String[]::new));
+  }
+
+  private void drop(int files) {
+    for (int i = 0; i < files; i++) {
+      EventBook.Drop drop = book.next(200 + random.nextInt(1300));
+      inbox.drop(drop);
+      dropped.add(drop.name());
+    }
+  }
+
+  /** Where the kill landed, judged from what the run left behind. */
+  private String phase(FloeProcess run, Set<String> claimsBefore) {
+    List<String> fresh = new ArrayList<>(inbox.claimFiles());
+    fresh.removeAll(claimsBefore);
+    if (fresh.isEmpty()) {
+      return run.out().isBlank() ? "starting or settling" : "finishing";
+    }
+    String claim = fresh.get(0);
+    if (!claim.endsWith(".claim")) {
+      return "writing its claim";
+    }
+    String claimId = claim.substring(0, claim.length() - ".claim".length());
+    boolean committed = target.withTable(table -> claimId.equals(TableCheck.lastRun(table, inbox.sourceKey()))).orElse(false);
+    return committed ? "committed, acknowledging" : "claimed, not committed";
+  }
+}
