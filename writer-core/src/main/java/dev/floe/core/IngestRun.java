@@ -82,7 +82,7 @@ final class IngestRun {
         }
         options.progress().update(++done, batches.size(), read);
       }
-      checkRejectRatio();
+      checkRejectRatio(writer, rejects);
       if (writer == null || included.isEmpty()) {
         rejects.discard();
         return null;
@@ -94,7 +94,7 @@ final class IngestRun {
       List<String> recorded = included.size() <= MAX_INLINE_DIGESTS ? included : List.of();
       CrashPoint.BEFORE_COMMIT.reach();
       return committer.commit(table, files, runId, recorded, Map.of(BatchLedger.BATCH_COUNT, Integer.toString(included.size())), properties);
-    } catch (CommitUnknownException e) {
+    } catch (CommitUnknownException | TooManyRejectsException e) {
       LOG.error("Run {}: {}", runId, e.getMessage());
       throw e;
     } catch (RuntimeException | Error e) {
@@ -137,13 +137,27 @@ final class IngestRun {
     return null;
   }
 
-  private void checkRejectRatio() {
+  /**
+   * Fails the run when too many events were rejected. Its data files are deleted, but its dead
+   * letters are kept, so the operator can see what is wrong; they are named by batch, so a later
+   * run of the same batches replaces them rather than adding a copy.
+   */
+  private void checkRejectRatio(PartitionedWriter writer, DeadLetters.Run rejects) {
     double ratio = read == 0 ? 0 : (double) rejected / read;
-    if (ratio > config.run().maxRejectRatio()) {
-      throw new TooManyRejectsException(String.format(
-          "Cannot commit run %s to %s: %d of %d events were rejected (%.1f%%, more than the %.1f%% allowed by %s); nothing was committed",
-          runId, table.name(), rejected, read, ratio * 100, config.run().maxRejectRatio() * 100, RunLimits.MAX_REJECT_RATIO));
+    if (ratio <= config.run().maxRejectRatio()) {
+      return;
     }
+    if (writer != null) {
+      writer.abort();
+    }
+    List<String> kept = options.dryRun() ? List.of() : rejects.publish();
+    if (options.dryRun()) {
+      rejects.discard();
+    }
+    throw new TooManyRejectsException(String.format(
+        "Cannot commit run %s to %s: %d of %d events were rejected (%.1f%%, more than the %.1f%% allowed by %s); nothing was committed%s",
+        runId, table.name(), rejected, read, ratio * 100, config.run().maxRejectRatio() * 100, RunLimits.MAX_REJECT_RATIO,
+        kept.isEmpty() ? "" : "; the rejected events are in " + String.join(", ", kept)));
   }
 
   IngestResult result(List<BatchOutcome> outcomes, Snapshot snapshot, Instant start) {

@@ -82,10 +82,15 @@ class IngestRunTest {
     assertThatThrownBy(() -> writer.ingest(Batch.ofFile(bad)))
         .isInstanceOf(TooManyRejectsException.class)
         .hasMessageContaining("3 of 4 events were rejected (75.0%, more than the 50.0% allowed by ingest.max-reject-ratio)")
-        .hasMessageEndingWith("nothing was committed");
+        .hasMessageContaining("nothing was committed; the rejected events are in " + dir.resolve("dead").toAbsolutePath());
     assertThat(writer.table().currentSnapshot()).isNull();
     assertThat(TestTables.dataFilesOnDisk(writer.table())).isEmpty();
-    assertThat(dir.resolve("dead")).isEmptyDirectory();
+    // The rejects stay for the operator to look at, one file for the batch, even after a retry.
+    assertThatThrownBy(() -> writer.ingest(Batch.ofFile(bad))).isInstanceOf(TooManyRejectsException.class);
+    try (var files = Files.list(dir.resolve("dead"))) {
+      assertThat(files.filter(f -> !f.getFileName().toString().startsWith("."))).singleElement()
+          .satisfies(f -> assertThat(Files.readAllLines(f)).hasSize(3));
+    }
   }
 
   @Test
