@@ -57,14 +57,21 @@ final class ConfigOptions {
     known.addAll(CatalogConfig.keys());
     known.addAll(dev.floe.core.source.SourceConfig.keys());
     settings = settings.withEnvironment(env, known);
+    Map<String, String> named = new HashMap<>(commandFlags);
+    named.put(IngestConfig.TABLE, table);
+    named.put("catalog.type", catalogType);
+    named.put("catalog.uri", catalogUri);
+    named.put("warehouse", warehouse);
+    named.put("s3.endpoint", s3Endpoint);
+    named.put("s3.profile", s3Profile);
+    // A named option that was not given must not erase the same key given as -D key=value.
     Map<String, String> flags = new HashMap<>(extra);
-    flags.put(IngestConfig.TABLE, table);
-    flags.put("catalog.type", catalogType);
-    flags.put("catalog.uri", catalogUri);
-    flags.put("warehouse", warehouse);
-    flags.put("s3.endpoint", s3Endpoint);
-    flags.put("s3.profile", s3Profile);
-    flags.putAll(commandFlags);
+    named.forEach(
+        (key, value) -> {
+          if (value != null) {
+            flags.put(key, value);
+          }
+        });
     return settings.withFlags(flags, CatalogConfig::isSecret);
   }
 }
