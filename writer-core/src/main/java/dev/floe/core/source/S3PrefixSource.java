@@ -2,6 +2,8 @@ package dev.floe.core.source;
 
 import dev.floe.core.Batch;
 import dev.floe.core.commit.BatchLedger;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -105,9 +108,26 @@ public final class S3PrefixSource implements Source {
       bytes += object.size();
       String key = object.key();
       batches.add(Batch.of("s3://" + bucket + "/" + key + ":" + object.size() + ":" + object.eTag(), "s3://" + bucket + "/" + key,
-          () -> s3.getObject(b -> b.bucket(bucket).key(key))));
+          () -> open(key)));
     }
     return batches;
+  }
+
+  /**
+   * Opens an object for reading. An object that this run cannot read at all (gone since it was
+   * listed, access denied) fails as an {@link IOException}, so that only its batch fails and is set
+   * aside; a transient error (throttling, a server error) fails the whole run, to be retried.
+   */
+  private InputStream open(String key) throws IOException {
+    try {
+      return s3.getObject(b -> b.bucket(bucket).key(key));
+    } catch (S3Exception e) {
+      int status = e.statusCode();
+      if (status >= 400 && status < 500 && status != 408 && status != 429) {
+        throw new IOException("Cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   @Override
