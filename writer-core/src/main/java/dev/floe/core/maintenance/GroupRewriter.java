@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
@@ -37,16 +35,9 @@ import org.slf4j.LoggerFactory;
  * reader (projected to the current schema), optionally sorts them in bounded memory, and writes
  * them with floe's Parquet settings (ZSTD, bloom filters) into files rolled at the target size.
  * Writes only new files; commits nothing.
- *
- * <p>The writer's size estimate counts the page being filled uncompressed, so with the default 1 MB
- * pages a small target would roll files at a fraction of their size once compressed, and the next
- * run would find them small again and rewrite them forever. Pages are therefore capped at 1/64 of
- * the target, which keeps the default 1 MB for targets of 64 MB and more.
  */
 final class GroupRewriter {
   private static final Logger LOG = LoggerFactory.getLogger(GroupRewriter.class);
-  private static final long DEFAULT_PAGE_SIZE = 1024 * 1024;
-  private static final long MIN_PAGE_SIZE = 4 * 1024;
 
   private final Table table;
   private final Schema schema;
@@ -68,18 +59,11 @@ final class GroupRewriter {
             .dataFileFormat(FileFormat.PARQUET)
             .dataSchema(schema)
             .dataSortOrder(sortOrder)
-            .writerProperties(writerProperties(write))
+            .writerProperties(write.parquetProperties())
             .build();
     this.targetFileSize = write.targetFileSize().bytes();
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     this.nameMapping = mapping == null ? null : NameMappingParser.fromJson(mapping);
-  }
-
-  static Map<String, String> writerProperties(WriteOptions write) {
-    Map<String, String> properties = new TreeMap<>(write.parquetProperties());
-    long pageSize = Math.min(DEFAULT_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, write.targetFileSize().bytes() / 64));
-    properties.put(TableProperties.PARQUET_PAGE_SIZE_BYTES, Long.toString(pageSize));
-    return properties;
   }
 
   /** The table's sort order, or {@code (do_id, seq)} for a table without one that has those columns. */

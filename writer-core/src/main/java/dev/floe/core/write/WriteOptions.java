@@ -30,6 +30,8 @@ public record WriteOptions(
   public static final int DEFAULT_ZSTD_LEVEL = 3;
   public static final List<String> DEFAULT_BLOOM_FILTER_COLUMNS = List.of("do_id");
   static final long BLOOM_FILTER_MAX_BYTES = 256 * 1024;
+  private static final long MAX_PAGE_SIZE = 1024 * 1024;
+  private static final long MIN_PAGE_SIZE = 4 * 1024;
 
   public WriteOptions {
     bloomFilterColumns = List.copyOf(bloomFilterColumns);
@@ -65,6 +67,10 @@ public record WriteOptions(
     return new WriteOptions(targetFileSize, maxOpenFiles, size, zstdLevel, bloomFilterColumns);
   }
 
+  long pageSize() {
+    return Math.min(MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, targetFileSize.bytes() / 64));
+  }
+
   /** Iceberg Parquet write properties ({@code write.parquet.*}) for these options. */
   public Map<String, String> parquetProperties() {
     Map<String, String> properties = new TreeMap<>();
@@ -73,6 +79,10 @@ public record WriteOptions(
     properties.put("write.parquet.compression-level", Integer.toString(zstdLevel));
     properties.put("write.parquet.row-group-size-bytes", Long.toString(rowGroupSize.bytes()));
     properties.put("write.target-file-size-bytes", Long.toString(targetFileSize.bytes()));
+    // Iceberg's size estimate counts the page being filled uncompressed, so with 1 MB pages a small
+    // target rolls files at a fraction of it once compressed (and compaction would find them small
+    // again forever). Pages are capped at 1/64 of the target: 1 MB for targets of 64 MB and more.
+    properties.put("write.parquet.page-size-bytes", Long.toString(pageSize()));
     for (String column : bloomFilterColumns) {
       properties.put("write.parquet.bloom-filter-enabled.column." + column, "true");
     }
