@@ -128,6 +128,17 @@ class FastPathTest {
   }
 
   @Test
+  void rowPathMatchesOnJsonArrayInput() {
+    StringBuilder input = new StringBuilder("[");
+    for (String line : FAST) {
+      input.append(line.strip()).append(",\n");
+    }
+    input.append("{\"do_id\":\"d\",\"key\":\"k\",\"op\":\"PUT\",\"timestamp\":\"x\",\"seq\":1},\n");
+    input.append("{").append(BASE).append("}]");
+    assertSamePaths(SCHEMA, input.toString().getBytes(UTF_8));
+  }
+
+  @Test
   void rowPathMatchesForEveryColumnType() {
     Schema schema =
         new Schema(
