@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FloeCli.Version.class,
     description = "Writes Durable Object state-change events into an Apache Iceberg table.",
-    subcommands = {IngestCommand.class, StatusCommand.class, GenerateCommand.class, MaintainCommand.class},
+    subcommands = {
+      IngestCommand.class, StatusCommand.class, GenerateCommand.class, MaintainCommand.class, BenchCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (also: nothing new to commit)",

@@ -26,6 +26,10 @@ final class DecodeRun {
   private final GenericRecord template;
   private final Consumer<Record> records;
   private final Consumer<Reject> rejects;
+  /** Row mode: the reused row, its fast line decoder, and where rows go; null in record mode. */
+  private final EventRow row;
+  private final FastLineDecoder fast;
+  private final Consumer<EventRow> rows;
   private final Utf8Validator utf8 = new Utf8Validator();
   private long recordCount;
   private long rejectCount;
@@ -43,6 +47,29 @@ final class DecodeRun {
     this.template = template;
     this.records = records;
     this.rejects = rejects;
+    this.row = null;
+    this.fast = null;
+    this.rows = null;
+  }
+
+  /** Row mode: lines the fast decoder takes skip Jackson; the rest fill the row from its values. */
+  DecodeRun(
+      String source,
+      JsonFactory factory,
+      ObjectDecoder objects,
+      EventRow row,
+      FastLineDecoder fast,
+      Consumer<EventRow> rows,
+      Consumer<Reject> rejects) {
+    this.source = source;
+    this.factory = factory;
+    this.objects = objects;
+    this.template = null;
+    this.records = null;
+    this.rejects = rejects;
+    this.row = row;
+    this.fast = fast;
+    this.rows = rows;
   }
 
   ObjectDecoder objects() {
@@ -67,6 +94,11 @@ final class DecodeRun {
       reject(number, "invalid UTF-8 at byte " + (invalid - offset), raw);
       return;
     }
+    if (fast != null && fast.decode(buffer, offset, length, row)) {
+      recordCount++;
+      rows.accept(row);
+      return;
+    }
     String reason;
     try (JsonParser parser = factory.createParser(buffer, offset, length)) {
       Object[] values = objects.decode(parser, parser.nextToken());
@@ -88,6 +120,12 @@ final class DecodeRun {
   }
 
   void emit(Object[] values) {
+    if (row != null) {
+      row.fill(values);
+      recordCount++;
+      rows.accept(row);
+      return;
+    }
     Record record = template.copy();
     for (int i = 0; i < values.length; i++) {
       if (values[i] != null) {

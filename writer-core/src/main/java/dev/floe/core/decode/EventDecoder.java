@@ -41,6 +41,7 @@ public final class EventDecoder {
   private final DecodeLimits limits;
   private final JsonFactory factory;
   private final GenericRecord template;
+  private final Schema schema;
 
   /**
    * @throws IllegalArgumentException if a column has a type that cannot be decoded from JSON
@@ -48,6 +49,7 @@ public final class EventDecoder {
   public EventDecoder(Schema schema, DecodeLimits limits) {
     Objects.requireNonNull(schema, "schema");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.schema = schema;
     this.columns = Columns.of(schema);
     this.template = GenericRecord.create(schema);
     int depthBackstop = Math.max(PARSER_DEPTH_BACKSTOP, limits.maxNestingDepth() + 2);
@@ -81,9 +83,33 @@ public final class EventDecoder {
    */
   public DecodeStats decode(
       String sourceName, InputStream input, Consumer<Record> records, Consumer<Reject> rejects) {
+    Objects.requireNonNull(records, "records");
+    return decode(sourceName, input, rejects, (objects, checkedRejects) ->
+        new DecodeRun(sourceName, factory, objects, template, records, checkedRejects));
+  }
+
+  /**
+   * Decodes one source as {@link #decode(String, InputStream, Consumer, Consumer)} does, with the
+   * same records and rejects, but hands each event over as one reused {@link EventRow} instead of
+   * a new record: the fast path, with no object per field for the common NDJSON line. A row is
+   * valid only during the call that receives it.
+   */
+  public DecodeStats decodeRows(
+      String sourceName, InputStream input, Consumer<EventRow> rows, Consumer<Reject> rejects) {
+    Objects.requireNonNull(rows, "rows");
+    return decode(sourceName, input, rejects, (objects, checkedRejects) ->
+        new DecodeRun(sourceName, factory, objects, new EventRow(schema, columns),
+            new FastLineDecoder(columns, limits), rows, checkedRejects));
+  }
+
+  private interface RunFactory {
+    DecodeRun create(ObjectDecoder objects, Consumer<Reject> checkedRejects);
+  }
+
+  private DecodeStats decode(
+      String sourceName, InputStream input, Consumer<Reject> rejects, RunFactory runs) {
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(input, "input");
-    Objects.requireNonNull(records, "records");
     Objects.requireNonNull(rejects, "rejects");
     NestedJson nested = new NestedJson(factory, limits);
     ObjectDecoder objects = new ObjectDecoder(columns, limits, nested);
@@ -93,7 +119,7 @@ public final class EventDecoder {
           guarded.throwIfFailed(sourceName);
           rejects.accept(reject);
         };
-    DecodeRun run = new DecodeRun(sourceName, factory, objects, template, records, checkedRejects);
+    DecodeRun run = runs.create(objects, checkedRejects);
     InputStream stream = null;
     try {
       stream = SourceFormat.decompressed(guarded);

@@ -73,13 +73,7 @@ final class NdjsonReader {
   }
 
   private int indexOfNewline(int from) {
-    byte[] b = buffer;
-    for (int i = from; i < end; i++) {
-      if (b[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
+    return ByteScan.newline(buffer, from, end);
   }
 
   /** Ends the current line at {@code lineEnd} (its '\n' or the end of input). */

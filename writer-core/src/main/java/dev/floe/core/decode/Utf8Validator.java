@@ -47,7 +47,7 @@ final class Utf8Validator {
       int b = bytes[i];
       if (pending == 0) {
         if (b >= 0) {
-          i++;
+          i = ByteScan.nonAscii(bytes, i + 1, end);
           continue;
         }
         if (!startSequence(b & 0xFF)) {

@@ -8,13 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
+import dev.floe.core.decode.EventRow;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.FileIO;
@@ -39,7 +38,7 @@ public final class PartitionedWriter implements AutoCloseable {
   private final FileIO io;
   private final long targetFileSize;
   private final int maxOpenFiles;
-  private final GenericFileWriterFactory writerFactory;
+  private final RowFileWriterFactory writerFactory;
   private final OutputFileFactory fileFactory;
   private final PartitionKey partitionKey;
   private final InternalRecordWrapper wrapper;
@@ -54,14 +53,8 @@ public final class PartitionedWriter implements AutoCloseable {
     this.io = table.io();
     this.targetFileSize = options.targetFileSize().bytes();
     this.maxOpenFiles = options.maxOpenFiles();
-    this.writerFactory =
-        new GenericFileWriterFactory.Builder(table)
-            .dataFileFormat(FileFormat.PARQUET)
-            .dataSchema(table.schema())
-            // Ingest does not sort: claiming the table's sort order would mislead readers.
-            .dataSortOrder(SortOrder.unsorted())
-            .writerProperties(options.parquetProperties())
-            .build();
+    // Ingest does not sort: the files claim no sort order, which would mislead readers.
+    this.writerFactory = new RowFileWriterFactory(table, options.parquetProperties());
     this.fileFactory =
         OutputFileFactory.builderFor(table, 0, 0)
             .operationId(runId)
@@ -71,11 +64,15 @@ public final class PartitionedWriter implements AutoCloseable {
     this.wrapper = new InternalRecordWrapper(table.schema().asStruct());
   }
 
+  /**
+   * Writes one record. An {@link EventRow} (the decoder's fast path) is written from its bytes
+   * directly and may be reused by the caller once this returns.
+   */
   public void write(Record record) {
     if (closed) {
       throw new IllegalStateException("Cannot write: the writer is closed");
     }
-    partitionKey.partition(wrapper.wrap(record));
+    partitionKey.partition(record instanceof EventRow row ? row.internal() : wrapper.wrap(record));
     RollingDataWriter<Record> writer = open.get(partitionKey);
     if (writer == null) {
       writer = openWriter();
