@@ -1,5 +1,7 @@
 package dev.floe.cli;
 
+import dev.floe.catalog.CatalogConfig;
+import dev.floe.catalog.S3Clients;
 import dev.floe.core.BatchOutcome;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestConfig;
@@ -7,6 +9,7 @@ import dev.floe.core.IngestOptions;
 import dev.floe.core.IngestResult;
 import dev.floe.core.RunLimits;
 import dev.floe.core.config.Settings;
+import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.job.IngestJob;
 import dev.floe.core.source.Source;
 import dev.floe.core.source.SourceBusyException;
@@ -41,8 +44,8 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--filter", paramLabel = "EXPR", description = "Keep only events matching this WHERE-style predicate, e.g. \"op != '_internal'\".")
   String filter;
 
-  @Option(names = "--dead-letter-dir", paramLabel = "DIR", description = "Where rejected events go (default ./floe-dead-letter).")
-  Path deadLetterDir;
+  @Option(names = "--dead-letter-dir", paramLabel = "DIR|S3URI", description = "Where rejected events go: a directory (default ./floe-dead-letter) or s3://bucket/prefix/.")
+  String deadLetterDir;
 
   @Option(names = "--max-events", paramLabel = "N", description = "Start no further batch once N events were read.")
   Long maxEvents;
@@ -73,7 +76,7 @@ final class IngestCommand implements Callable<Integer> {
     Instant start = Instant.now();
     Map<String, String> flags = new HashMap<>();
     flags.put(IngestConfig.FILTER, filter);
-    flags.put(IngestConfig.DEAD_LETTER_DIR, deadLetterDir == null ? null : deadLetterDir.toString());
+    flags.put(IngestConfig.DEAD_LETTER_DIR, deadLetterDir);
     flags.put(RunLimits.MAX_EVENTS, maxEvents == null ? null : maxEvents.toString());
     flags.put(RunLimits.MAX_BYTES, maxBytes);
     flags.put(RunLimits.MAX_DURATION, maxDuration);
@@ -87,7 +90,10 @@ final class IngestCommand implements Callable<Integer> {
       IngestConfig config = IngestConfig.from(settings);
       try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
           OpenCatalog catalog = OpenCatalog.from(settings)) {
-        FloeWriter writer = FloeWriter.builder(catalog.catalog()).config(config).build();
+        FloeWriter.Builder builder = FloeWriter.builder(catalog.catalog()).config(config);
+      IngestConfig.deadLetterS3Prefix(settings)
+          .ifPresent(prefix -> builder.deadLetters(DeadLetters.s3(S3Clients.create(CatalogConfig.from(settings)), prefix)));
+      FloeWriter writer = builder.build();
         IngestOptions options = IngestOptions.defaults().withDryRun(dryRun).withProgress(Progress.forTerminal(json, spec.commandLine().getErr()));
         IngestJob.JobResult result = new IngestJob(writer, Clock.systemUTC()).run(source, options);
         print(result, spec.commandLine().getOut());

@@ -126,7 +126,17 @@ public record IngestConfig(
         limits,
         commit,
         RunLimits.from(settings),
-        Optional.of(Path.of(settings.string(DEAD_LETTER_DIR, DEFAULT_DEAD_LETTER_DIR))));
+        deadLetterS3Prefix(settings).isPresent()
+            ? Optional.empty()
+            : Optional.of(Path.of(settings.string(DEAD_LETTER_DIR, DEFAULT_DEAD_LETTER_DIR))));
+  }
+
+  /**
+   * The S3 prefix dead letters go to when {@value #DEAD_LETTER_DIR} is an {@code s3://} URI (the
+   * caller builds the S3 client for it; {@link #deadLetterDirectory()} is then empty).
+   */
+  public static Optional<String> deadLetterS3Prefix(Settings settings) {
+    return settings.string(DEAD_LETTER_DIR).filter(location -> location.startsWith("s3://"));
   }
 
   public IngestConfig withoutDeadLetterDirectory() {

@@ -121,6 +121,32 @@ class S3PrefixSourceIT {
   }
 
   @Test
+  void deadLettersCanGoToAnS3PrefixOneObjectPerBatch() throws IOException {
+    byte[] valid = events(200, 107, "g.ndjson");
+    put("g.ndjson", concat("{\"do_id\": broken\n".getBytes(StandardCharsets.UTF_8), valid,
+        "{\"key\":\"no do_id\",\"op\":\"PUT\",\"timestamp\":1,\"seq\":1}\n".getBytes(StandardCharsets.UTF_8)));
+    String deadPrefix = "s3://" + endpoints.bucket() + "/" + root + "dead/";
+
+    InProcessCli.Run run = cli().run(ingest(prefix(), "--dead-letter-dir", deadPrefix));
+
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.json().get("events_rejected").asLong()).isEqualTo(2);
+    JsonNode locations = run.json().get("dead_letters");
+    assertThat(locations).hasSize(1);
+    String location = locations.get(0).asText();
+    assertThat(location).startsWith(deadPrefix + "g.ndjson-").endsWith(".ndjson");
+    List<JsonNode> rejects = new ArrayList<>();
+    for (String line : new String(get(location.substring(("s3://" + endpoints.bucket() + "/" + root).length())),
+        StandardCharsets.UTF_8).split("\n")) {
+      rejects.add(MAPPER.readTree(line));
+    }
+    assertThat(rejects).extracting(r -> r.get("line").asLong()).containsExactly(1L, 202L);
+    assertThat(rejects).allSatisfy(r -> assertThat(r.get("source").asText()).isEqualTo(prefix() + "g.ndjson"));
+    assertThat(Files.exists(dir.resolve("dead-letters"))).as("nothing dead-lettered locally").isFalse();
+    assertThat(keys("dead/")).hasSize(1);
+  }
+
+  @Test
   void keepDoneMovesCommittedObjectsUnderDone() throws IOException {
     byte[] a = putEvents("a.ndjson", 1_000, 111);
     byte[] b = putEvents("b.ndjson.gz", 1_000, 112);

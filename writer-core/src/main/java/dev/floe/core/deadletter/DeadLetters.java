@@ -29,6 +29,11 @@ public interface DeadLetters {
     return new DirectoryDeadLetters(directory);
   }
 
+  /** NDJSON objects under an S3 prefix ({@code s3://bucket/prefix/}), one per batch with rejects. */
+  static DeadLetters s3(software.amazon.awssdk.services.s3.S3Client s3, String uri) {
+    return new S3DeadLetters(s3, uri);
+  }
+
   /** Logs each reject at WARN (source, line, reason; not the raw text): for library use without a directory. */
   static DeadLetters logging() {
     return new LoggingDeadLetters();

@@ -100,7 +100,7 @@ final class DirectoryDeadLetters implements DeadLetters {
     return (base.isEmpty() ? "" : base + "-") + batchDigest + ".ndjson";
   }
 
-  private static void closeQuietly(BufferedWriter writer) {
+  static void closeQuietly(BufferedWriter writer) {
     try {
       writer.close();
     } catch (IOException ignored) {
@@ -108,7 +108,7 @@ final class DirectoryDeadLetters implements DeadLetters {
     }
   }
 
-  private static void deleteQuietly(Path path) {
+  static void deleteQuietly(Path path) {
     try {
       Files.deleteIfExists(path);
     } catch (IOException ignored) {
