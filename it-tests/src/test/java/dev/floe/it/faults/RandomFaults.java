@@ -32,14 +32,24 @@ final class RandomFaults implements FaultPolicy {
 
   @Override
   public synchronized Fault decide(ProxiedRequest request) {
-    if (sameKeyWriteLimit && request.method().equals("PUT") && !request.hasQuery()) {
-      long now = System.nanoTime();
-      Long last = lastWriteNanos.put(request.path(), now);
+    boolean limited = sameKeyWriteLimit && request.method().equals("PUT") && !request.hasQuery();
+    long now = System.nanoTime();
+    if (limited) {
+      Long last = lastWriteNanos.get(request.path());
       if (last != null && now - last < 1_000_000_000L) {
         return Fault.TOO_MANY_REQUESTS;
       }
     }
-    // One draw per request: the rules' rates add up, so each keeps its own share.
+    Fault fault = draw(request);
+    if (limited && fault.forwards()) {
+      // the store saw this write: the next one to the key within a second is refused
+      lastWriteNanos.put(request.path(), now);
+    }
+    return fault;
+  }
+
+  /** One draw per request: the rules' rates add up, so each keeps its own share. */
+  private Fault draw(ProxiedRequest request) {
     double draw = random.nextDouble();
     double cumulative = 0;
     for (Rule rule : rules) {
