@@ -96,6 +96,14 @@ final class Floe {
     return run(args);
   }
 
+  /** {@code floe maintain STEP --json --table TABLE [OPTION...] [-D ...]}. */
+  Result maintain(String step, String table, String... options) {
+    List<String> args = new ArrayList<>(List.of("maintain", step, "--json", "--table", table));
+    args.addAll(List.of(options));
+    settings.forEach((key, value) -> args.addAll(List.of("-D", key + "=" + value)));
+    return run(args);
+  }
+
   /**
    * {@code floe generate} with 200 objects, which must succeed. The generator derives object ids
    * from {@code seed * 31 + i}: seeds at least 7 apart give disjoint objects.
