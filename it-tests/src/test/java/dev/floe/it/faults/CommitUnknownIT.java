@@ -46,9 +46,10 @@ class CommitUnknownIT {
 
   @AfterAll
   static void stopProxies() {
-    System.out.println("CommitUnknownIT figures:");
-    FIGURES.forEach(line -> System.out.println("  " + line));
-    System.out.println("  REST requests relayed " + rest.requests() + ", faults injected " + rest.injected());
+    if (rest != null) {
+      FIGURES.add("REST requests relayed " + rest.requests() + ", faults injected " + rest.injected());
+    }
+    Figures.report("CommitUnknownIT (fault, source, floe's exit code, ...):", FIGURES);
     if (s3 != null) {
       s3.close();
     }

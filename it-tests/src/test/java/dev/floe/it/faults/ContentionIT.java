@@ -143,17 +143,19 @@ class ContentionIT {
           attemptsHistogram.merge(statuses.size(), 1, Integer::sum);
         }
       }
-      System.out.println("ContentionIT figures:");
-      System.out.printf(
-          "  %d writers x %d runs + compaction, %.1f s; %s%n", WRITERS, RUNS_PER_WRITER, seconds, tally);
-      System.out.printf(
-          "  floe commits landed %d (one per run with a new batch), commit requests %d (409 conflicts %d), %.2f attempts per commit, max %d; attempts->commits %s%n",
-          landed, attempts, conflicts, landed == 0 ? 0.0 : (double) attempts / landed,
-          attemptsHistogram.keySet().stream().mapToInt(Integer::intValue).max().orElse(0), attemptsHistogram);
-      System.out.printf("  floe runs that failed retryably and were run again: %d%n", floeRetries.get());
-      System.out.printf(
-          "  compaction runs %d, groups committed %d, commit requests %d (409 conflicts %d)%n",
-          compactions.get(), groupsCommitted.get(), compactionAttempts.get(), compactionConflicts.get());
+      Figures.report(
+          "ContentionIT:",
+          List.of(
+              String.format("%d writers x %d runs + compaction, %.1f s; %s", WRITERS, RUNS_PER_WRITER, seconds, tally),
+              String.format(
+                  "floe commits landed %d (one per run with a new batch), commit requests %d (409 conflicts %d),"
+                      + " %.2f attempts per commit, max %d; attempts -> commits %s",
+                  landed, attempts, conflicts, landed == 0 ? 0.0 : (double) attempts / landed,
+                  attemptsHistogram.keySet().stream().mapToInt(Integer::intValue).max().orElse(0), attemptsHistogram),
+              "floe runs that failed retryably and were run again: " + floeRetries.get(),
+              String.format(
+                  "compaction runs %d, groups committed %d, commit requests %d (409 conflicts %d)",
+                  compactions.get(), groupsCommitted.get(), compactionAttempts.get(), compactionConflicts.get())));
 
       // The writers' runs plus the one that created the table.
       assertThat(landed).as("every run with a new batch landed once").isEqualTo(WRITERS * RUNS_PER_WRITER + 1);

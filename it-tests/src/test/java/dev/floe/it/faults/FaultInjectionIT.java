@@ -49,8 +49,7 @@ class FaultInjectionIT {
 
   @AfterAll
   static void stopProxiesAndPrintFigures() {
-    System.out.println("FaultInjectionIT figures:");
-    FIGURES.forEach(line -> System.out.println("  " + line));
+    Figures.report("FaultInjectionIT:", FIGURES);
     if (s3 != null) {
       s3.close();
     }

@@ -160,9 +160,8 @@ class SparkMaintenanceIT {
       assertThat(count.get("n").asLong()).isEqualTo(after.rows());
       assertThat(check.missingDataFiles(table)).isEmpty();
 
-      System.out.println("SparkMaintenanceIT figures:");
-      figures.forEach(line -> System.out.println("  " + line));
-      System.out.println("  " + before + " before f5 was offered again; " + after + " after");
+      figures.add(before + " before f5 was offered again; " + after + " after");
+      Figures.report("SparkMaintenanceIT:", figures);
     }
   }
 
