@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -18,12 +19,14 @@ final class RandomFaults implements FaultPolicy {
   private final List<Rule> rules;
   private final boolean sameKeyWriteLimit;
   private final Random random;
+  private final LongSupplier nanoTime;
   private final Map<String, Long> lastWriteNanos = new HashMap<>();
 
   private RandomFaults(Builder builder) {
     this.rules = List.copyOf(builder.rules);
     this.sameKeyWriteLimit = builder.sameKeyWriteLimit;
     this.random = new Random(builder.seed);
+    this.nanoTime = builder.nanoTime;
   }
 
   static Builder seeded(long seed) {
@@ -33,7 +36,7 @@ final class RandomFaults implements FaultPolicy {
   @Override
   public synchronized Fault decide(ProxiedRequest request) {
     boolean limited = sameKeyWriteLimit && request.method().equals("PUT") && !request.hasQuery();
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (limited) {
       Long last = lastWriteNanos.get(request.path());
       if (last != null && now - last < 1_000_000_000L) {
@@ -67,6 +70,7 @@ final class RandomFaults implements FaultPolicy {
     private final long seed;
     private final List<Rule> rules = new ArrayList<>();
     private boolean sameKeyWriteLimit;
+    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder(long seed) {
       this.seed = seed;
@@ -84,6 +88,12 @@ final class RandomFaults implements FaultPolicy {
     /** R2: a second PutObject to the same key within a second is answered 429. */
     Builder sameKeyWriteLimit() {
       this.sameKeyWriteLimit = true;
+      return this;
+    }
+
+    /** The clock of the same-key rule, for tests. */
+    Builder nanoTime(LongSupplier clock) {
+      this.nanoTime = clock;
       return this;
     }
 
