@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * closes). A failed start-up is remembered, so later tests fail at once with the same reason
  * instead of each waiting minutes.
  */
-final class SparkExtension implements ParameterResolver {
+public final class SparkExtension implements ParameterResolver {
   private static final Namespace NAMESPACE = Namespace.create(SparkExtension.class);
 
   @Override

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * target/servers/spark.log}. One child serves the whole test JVM (see {@link SparkExtension}):
  * starting Spark takes tens of seconds here.
  */
-final class SparkSql implements AutoCloseable {
+public final class SparkSql implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SparkSql.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -182,7 +182,7 @@ final class SparkSql implements AutoCloseable {
    * (e.g. {@code type=rest}, {@code uri}, S3FileIO settings with keys: they go through the pipe,
    * never on a command line). Do it once per name, before the catalog's first use.
    */
-  synchronized void registerCatalog(String name, Map<String, String> properties) {
+  public synchronized void registerCatalog(String name, Map<String, String> properties) {
     ObjectNode request = JSON.createObjectNode();
     request.put("catalog", name);
     ObjectNode props = request.putObject("properties");
@@ -196,7 +196,7 @@ final class SparkSql implements AutoCloseable {
    *
    * @throws IllegalStateException with Spark's error when the statement fails
    */
-  synchronized List<JsonNode> sql(String statement) {
+  public synchronized List<JsonNode> sql(String statement) {
     ObjectNode request = JSON.createObjectNode();
     request.put("sql", statement);
     List<JsonNode> rows = new ArrayList<>();

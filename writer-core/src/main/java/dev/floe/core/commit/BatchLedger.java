@@ -110,6 +110,16 @@ public final class BatchLedger {
    * state on every commit attempt, including its internal retries.
    */
   public static SnapshotAncestryValidator notYetCommitted(Collection<String> digests) {
+    return notYetCommitted(null, digests);
+  }
+
+  /**
+   * As {@link #notYetCommitted(Collection)}, and when the history already holds run {@code
+   * runId}'s own snapshot (an earlier attempt landed but its answer was lost), stops the commit
+   * with an exception that Iceberg does not clean up after, so the landed snapshot keeps its
+   * manifests; the committer then reports that snapshot.
+   */
+  static SnapshotAncestryValidator notYetCommitted(String runId, Collection<String> digests) {
     Set<String> wanted = Set.copyOf(digests);
     return new SnapshotAncestryValidator() {
       private final Set<String> found = new LinkedHashSet<>();
@@ -118,6 +128,9 @@ public final class BatchLedger {
       public boolean validate(Iterable<Snapshot> ancestors) {
         found.clear();
         for (Snapshot snapshot : ancestors) {
+          if (runId != null && snapshot.summary() != null && runId.equals(snapshot.summary().get(RUN_ID))) {
+            throw new RunAlreadyCommittedException(runId, snapshot.snapshotId());
+          }
           collect(snapshot, wanted, found);
         }
         return found.isEmpty();

@@ -11,8 +11,10 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateProperties;
+import org.apache.iceberg.exceptions.CleanableFailure;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.RESTException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,12 @@ import org.slf4j.LoggerFactory;
  *       back off, try again, up to {@link CommitOptions#maxAttempts()}; then rethrown.
  *   <li>a concurrent run committed one of the batches: {@link BatchesAlreadyCommittedException};
  *       nothing was committed.
- *   <li>{@link CommitStateUnknownException}: reload and look for the run id in the history; found
- *       means committed, otherwise {@link CommitUnknownException} and the caller must not delete.
+ *   <li>{@link CommitStateUnknownException}, or the conversation with the catalog broke during the
+ *       commit (a reset or a time-out: the request may have been applied): reload and look for the
+ *       run id in the history; found means committed, otherwise {@link CommitUnknownException} and
+ *       the caller must not delete.
+ *   <li>an earlier attempt landed though its answer was lost, and the client sent the commit again:
+ *       the validation finds the run's own snapshot and that snapshot is the result.
  * </ul>
  */
 public final class Committer {
@@ -105,7 +111,7 @@ public final class Committer {
     files.forEach(append::appendFile);
     BatchLedger.summary(runId, batchDigests).forEach(append::set);
     extraSummary.forEach(append::set);
-    append.validateWith(BatchLedger.notYetCommitted(batchDigests));
+    append.validateWith(BatchLedger.notYetCommitted(runId, batchDigests));
     try {
       append.commit();
       if (transaction != null) {
@@ -119,7 +125,41 @@ public final class Committer {
           "Cannot commit run " + runId + " to " + table.name() + ": " + e.getMessage(), e);
     } catch (CommitStateUnknownException e) {
       return recoverUnknownState(table, runId, e);
+    } catch (RunAlreadyCommittedException e) {
+      LOG.warn("Commit of run {} to {} had already landed; the catalog's answer to it was lost", runId, table.name());
+      table.refresh();
+      return ownSnapshot(table, runId);
+    } catch (RuntimeException e) {
+      if (answerMayBeLost(e)) {
+        return recoverUnknownState(table, runId, new CommitStateUnknownException(e));
+      }
+      throw e;
     }
+    return ownSnapshot(table, runId);
+  }
+
+  /**
+   * Whether a failed commit may still have reached the catalog: the conversation with it broke
+   * (connection reset, read time-out, an unreadable answer) rather than the catalog refusing. That
+   * is Iceberg's own rule for keeping files: a failure that is not a {@link CleanableFailure}.
+   * Storage failures (writing manifests) come before the request and are definite.
+   */
+  static boolean answerMayBeLost(RuntimeException failure) {
+    if (failure instanceof CleanableFailure) {
+      return false;
+    }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RESTException && !(cause instanceof CleanableFailure)) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static Snapshot ownSnapshot(Table table, String runId) {
     return BatchLedger.findRun(table, runId)
         .orElseThrow(
             () ->

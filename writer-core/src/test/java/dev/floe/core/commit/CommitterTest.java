@@ -10,6 +10,8 @@ import dev.floe.core.IngestConfig;
 import dev.floe.core.TestTables;
 import dev.floe.core.config.Settings;
 import dev.floe.core.table.TableBootstrap;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.exceptions.RESTException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +116,46 @@ class CommitterTest {
     assertThat(sleeps).isEmpty();
   }
 
+  @Test
+  void aBrokenConnectionAfterTheCommitLandedIsRecognisedByRunId() {
+    // What Iceberg's REST client throws when the catalog applied the commit and the connection
+    // was reset (or timed out) before its answer arrived.
+    Table lostConnection = landedButUnknown(table, () -> new RESTException(
+        new SocketException("Connection reset"), "Error occurred while processing %s request", "POST"));
+    Snapshot snapshot = committer.commit(lostConnection, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    assertThat(snapshot.summary()).containsEntry(BatchLedger.RUN_ID, "run-1");
+    table.refresh();
+    assertThat(table.snapshots()).hasSize(1);
+  }
+
+  @Test
+  void aBrokenConnectionWithoutACommitIsReportedAsUnknownNotAsFailed() {
+    Table lostConnection = failingCommits(table, 1, () -> new RESTException(
+        new SocketTimeoutException("Read timed out"), "Error occurred while processing %s request", "POST"));
+    assertThatThrownBy(() -> committer.commit(lostConnection, List.of(file("f1")), "run-1", List.of("d1"), Map.of()))
+        .isInstanceOf(CommitUnknownException.class)
+        .hasMessageStartingWith("Cannot tell whether run run-1 committed to test.do_state.changes")
+        .hasRootCauseInstanceOf(SocketTimeoutException.class);
+    // A refusal by the catalog is definite: nothing to look for, the caller may clean up.
+    Table refused = failingCommits(table, 1, () -> new ForbiddenException("not allowed"));
+    assertThatThrownBy(() -> committer.commit(refused, List.of(file("f1")), "run-2", List.of("d2"), Map.of()))
+        .isInstanceOf(ForbiddenException.class);
+  }
+
+  @Test
+  void aCommitSentAgainAfterItLandedReturnsTheLandedSnapshot() {
+    // The REST client resends a commit after a 503; the first one had landed. The validation
+    // finds the run's own snapshot: no second snapshot, no failure, nothing cleaned up.
+    Snapshot first = committer.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    Snapshot again = committer.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
+    table.refresh();
+    assertThat(table.snapshots()).hasSize(1);
+    Snapshot viaTransaction =
+        committer.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of(), Map.of("floe.source.x.last-run", "c1"));
+    assertThat(viaTransaction.snapshotId()).isEqualTo(first.snapshotId());
+  }
+
   /** A table whose first {@code failures} appends throw instead of committing. */
   private static Table failingCommits(Table real, int failures, java.util.function.Supplier<RuntimeException> error) {
     Table table = spy(real);
@@ -128,12 +172,17 @@ class CommitterTest {
 
   /** A table whose append commits, then loses the response. */
   private static Table landedButUnknown(Table real) {
+    return landedButUnknown(real, () -> new CommitStateUnknownException(new RuntimeException("response lost")));
+  }
+
+  /** A table whose append commits, then throws {@code error}. */
+  private static Table landedButUnknown(Table real, java.util.function.Supplier<RuntimeException> error) {
     Table table = spy(real);
     doAnswer(invocation -> {
       AppendFiles append = spy(real.newAppend());
       doAnswer(call -> {
         call.callRealMethod();
-        throw new CommitStateUnknownException(new RuntimeException("response lost"));
+        throw error.get();
       }).when(append).commit();
       return append;
     }).when(table).newAppend();

@@ -1,0 +1,256 @@
+package dev.floe.it.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.floe.core.Batch;
+import dev.floe.core.FloeWriter;
+import dev.floe.core.IngestConfig;
+import dev.floe.core.IngestOptions;
+import dev.floe.core.commit.BatchLedger;
+import dev.floe.core.config.Settings;
+import dev.floe.core.job.IngestJob;
+import dev.floe.core.source.Source;
+import dev.floe.core.source.SpoolSource;
+import dev.floe.it.interop.SparkExtension;
+import dev.floe.it.interop.SparkSql;
+import dev.floe.it.servers.Endpoints;
+import dev.floe.it.servers.ServersExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Another engine maintains a floe table: Spark 4.1 runs Iceberg's {@code rewrite_data_files} and
+ * {@code expire_snapshots} procedures on it. floe keeps committing, and its exactly-once record
+ * keeps recognising what it committed before, within the limits that expiry sets:
+ *
+ * <ul>
+ *   <li>after a rewrite, every batch (its snapshot summary is still on the history);
+ *   <li>after floe's own {@code maintain expire}, every batch (carried into table properties);
+ *   <li>after Spark's expiry, a spool run that committed and died before acknowledging (the table
+ *       property {@code floe.source.<key>.last-run} survives any engine's expiry);
+ *   <li>but NOT an explicit-file batch whose snapshot Spark expired without floe's carry-over: it
+ *       is committed again. This test pins that limit down; the README documents it.
+ * </ul>
+ */
+@ExtendWith({ServersExtension.class, SparkExtension.class})
+class SparkMaintenanceIT {
+  private static final int EVENTS = 400;
+
+  @TempDir Path dir;
+
+  @Test
+  void floeKeepsWorkingAndRecognisingItsBatchesAfterSparkMaintenance(Endpoints endpoints, SparkSql spark)
+      throws IOException {
+    String catalog = "faults_" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> properties = new LinkedHashMap<>(endpoints.catalogProperties());
+    properties.put("type", "rest");
+    properties.put("cache-enabled", "false");
+    spark.registerCatalog(catalog, properties);
+    String table = "faults_" + UUID.randomUUID().toString().replace("-", "") + ".events";
+    String sparkTable = catalog + "." + table;
+    Floe floe = Floe.via(endpoints, endpoints.s3Endpoint(), endpoints.catalogUri()).with("source.settle-time", "0s");
+    Path deadLetters = dir.resolve("dead-letters");
+    List<Path> files = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      files.add(floe.generate(dir.resolve("f" + i + ".ndjson.gz"), EVENTS, 7_000 + 10L * i));
+    }
+    Path spool = Files.createDirectories(dir.resolve("spool"));
+    Path spooled = floe.generate(spool.resolve("s1.ndjson.gz"), EVENTS, 7_500);
+    List<Path> all = new ArrayList<>(files);
+    all.add(spooled);
+    List<TableCheck.Key> expected = TableCheck.eventsOf(all); // before s1 leaves the spool
+    List<String> figures = new ArrayList<>();
+
+    try (TableCheck check = new TableCheck(endpoints)) {
+      // f1, f2, f3: three floe commits of small files.
+      for (Path file : files.subList(0, 3)) {
+        assertThat(committed(floe.ingest(table, deadLetters, List.of(file)))).isEqualTo(1);
+      }
+
+      // Spark compacts them.
+      JsonNode rewrite =
+          single(spark.sql("CALL " + catalog + ".system.rewrite_data_files(table => '" + table
+              + "', options => map('min-input-files', '2'))"));
+      assertThat(rewrite.get("rewritten_data_files_count").asInt()).isPositive();
+      figures.add("Spark rewrite_data_files: " + rewrite.get("rewritten_data_files_count").asInt() + " files -> "
+          + rewrite.get("added_data_files_count").asInt());
+
+      // floe still recognises f1-f3 (their summaries are on the history) and commits f4 on top.
+      Floe.Result again = floe.ingest(table, deadLetters, files.subList(0, 3));
+      assertThat(again.json().get("committed").asBoolean()).isFalse();
+      assertThat(again.json().get("batches_skipped").asInt()).isEqualTo(3);
+      assertThat(committed(floe.ingest(table, deadLetters, List.of(files.get(3))))).isEqualTo(1);
+      figures.add("after Spark's rewrite: f1-f3 offered again, skipped 3; f4 committed");
+
+      // A spool run commits s1 and dies before acknowledging it: the claim is left behind.
+      crashAfterCommit(check, table, spool, deadLetters);
+      assertThat(spooled).exists();
+
+      // floe's own expiry (all but the spool run's snapshot) carries the digests of f1-f4 into
+      // table properties.
+      Floe.Result expire = floe.maintain("expire", table, "--older-than", "0s", "--retain-last", "1");
+      assertThat(expire.exitCode()).as("stderr:%n%s", expire.err()).isZero();
+      assertThat(check.table(table).properties()).containsKey(carriedKey(check.table(table)));
+      figures.add("floe maintain expire: " + expire.json().get("snapshots_expired") + " snapshots expired, digests carried");
+
+      // f5 and f6, then Spark expires every snapshot but the last (f6's).
+      assertThat(committed(floe.ingest(table, deadLetters, List.of(files.get(4))))).isEqualTo(1);
+      assertThat(committed(floe.ingest(table, deadLetters, List.of(files.get(5))))).isEqualTo(1);
+      String olderThan =
+          LocalDateTime.now(ZoneOffset.UTC).plusMinutes(1).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+      JsonNode expired =
+          single(spark.sql("CALL " + catalog + ".system.expire_snapshots(table => '" + table
+              + "', older_than => TIMESTAMP '" + olderThan + "', retain_last => 1)"));
+      Table afterSpark = check.table(table);
+      assertThat(afterSpark.snapshots()).hasSize(1);
+      figures.add("Spark expire_snapshots: snapshots left 1, data files deleted "
+          + expired.get("deleted_data_files_count").asInt() + ", manifest lists deleted "
+          + expired.get("deleted_manifest_lists_count").asInt());
+
+      // floe keeps working: the next spool run settles the dead run's claim from the table
+      // property, moving s1 out without ingesting it again.
+      Floe.Result settle = floe.ingestSpool(table, deadLetters, spool);
+      assertThat(settle.exitCode()).as("stderr:%n%s", settle.err()).isZero();
+      assertThat(settle.json().get("claims_acknowledged").asInt()).isEqualTo(1);
+      assertThat(settle.json().get("committed").asBoolean()).isFalse();
+      assertThat(spooled).doesNotExist();
+      assertThat(spool.resolve("done").resolve("s1.ndjson.gz")).exists();
+      figures.add("spool run that died before acknowledging, its snapshot expired by Spark: settled, not ingested again");
+
+      // f1-f4: carried by floe's expiry, still recognised. f6: its snapshot is the current one.
+      Floe.Result carried = floe.ingest(table, deadLetters, List.of(files.get(0), files.get(1), files.get(2), files.get(3), files.get(5)));
+      assertThat(carried.json().get("committed").asBoolean()).isFalse();
+      assertThat(carried.json().get("batches_skipped").asInt()).isEqualTo(5);
+      figures.add("f1-f4 (carried by floe's expire) and f6 (current snapshot) offered again: skipped 5");
+
+      TableCheck.Tally before = check.tally(table, expected);
+      assertThat(before.lost()).isZero();
+      assertThat(before.doubled()).isZero();
+
+      // The limit: f5's snapshot was expired by Spark, with no carry-over. Offered again, it is
+      // not recognised and its events are committed a second time.
+      Floe.Result f5 = floe.ingest(table, deadLetters, List.of(files.get(4)));
+      assertThat(f5.json().get("batches_committed").asInt()).as("f5 re-offered after Spark's expiry").isEqualTo(1);
+      TableCheck.Tally after = check.tally(table, expected);
+      assertThat(after.lost()).isZero();
+      assertThat(after.doubled()).isEqualTo(EVENTS);
+      figures.add("LIMIT: f5 (snapshot expired by Spark, no carry-over) offered again: committed again, doubled "
+          + after.doubled());
+
+      // Spark reads what floe wrote after all this maintenance.
+      JsonNode count = single(spark.sql("SELECT count(*) AS n FROM " + sparkTable));
+      assertThat(count.get("n").asLong()).isEqualTo(after.rows());
+      assertThat(check.missingDataFiles(table)).isEmpty();
+
+      figures.add(before + " before f5 was offered again; " + after + " after");
+      Figures.report("SparkMaintenanceIT:", figures);
+    }
+  }
+
+  /**
+   * Runs the cron job's spool path as a library, with a source that "dies" right after the commit,
+   * before acknowledging: the claim stays, s1 stays in the spool.
+   */
+  private static void crashAfterCommit(TableCheck check, String table, Path spool, Path deadLetters) {
+    IngestConfig config =
+        IngestConfig.from(
+            Settings.of(Map.of(IngestConfig.TABLE, table, IngestConfig.DEAD_LETTER_DIR, deadLetters.toString()), "test"));
+    FloeWriter writer = FloeWriter.builder(check.catalog()).config(config).build();
+    try (Source source =
+        new DiesBeforeAcknowledging(new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()))) {
+      assertThatThrownBy(() -> new IngestJob(writer, Clock.systemUTC()).run(source, IngestOptions.defaults()))
+          .hasMessage("simulated crash after the commit");
+    }
+    Table committed = check.table(table);
+    assertThat(committed.currentSnapshot().summary()).containsKey(BatchLedger.RUN_ID);
+    assertThat(committed.properties().keySet()).anyMatch(key -> key.startsWith(IngestOptions.SourceMark.PREFIX));
+  }
+
+  private static String carriedKey(Table table) {
+    return table.properties().keySet().stream()
+        .filter(key -> key.startsWith(BatchLedger.CARRIED_PREFIX))
+        .findFirst()
+        .orElse(BatchLedger.CARRIED_PREFIX + "(none)");
+  }
+
+  private static int committed(Floe.Result result) {
+    assertThat(result.exitCode()).as("stderr:%n%s", result.err()).isZero();
+    return result.json().get("batches_committed").asInt();
+  }
+
+  private static JsonNode single(List<JsonNode> rows) {
+    assertThat(rows).hasSize(1);
+    return rows.get(0);
+  }
+
+  /** A source whose acknowledgement never happens: the process "dies" first. */
+  private record DiesBeforeAcknowledging(Source source) implements Source {
+    @Override
+    public String name() {
+      return source.name();
+    }
+
+    @Override
+    public Optional<String> key() {
+      return source.key();
+    }
+
+    @Override
+    public void lock() {
+      source.lock();
+    }
+
+    @Override
+    public List<Claim> leftoverClaims() {
+      return source.leftoverClaims();
+    }
+
+    @Override
+    public List<Batch> pending() {
+      return source.pending();
+    }
+
+    @Override
+    public void claim(String claimId, List<Batch> batches) {
+      source.claim(claimId, batches);
+    }
+
+    @Override
+    public void acknowledge(List<String> batchSources) {
+      throw new IllegalStateException("simulated crash after the commit");
+    }
+
+    @Override
+    public void releaseClaim(String claimId) {
+      source.releaseClaim(claimId);
+    }
+
+    @Override
+    public void fail(Batch batch, String reason) {
+      source.fail(batch, reason);
+    }
+
+    @Override
+    public void close() {
+      source.close();
+    }
+  }
+}

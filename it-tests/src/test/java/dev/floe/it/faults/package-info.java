@@ -1,0 +1,8 @@
+/**
+ * floe under injected faults: a real HTTP relay ({@link dev.floe.it.faults.FaultProxy}) between
+ * floe and the real S3 API and REST catalog injects errors, resets, latency, time-outs and lost
+ * commit answers at seeded rates; the tests check that runs succeed through retries or fail
+ * retryably, that nothing is half-committed, and that every event lands exactly once. See
+ * it-tests/README.md.
+ */
+package dev.floe.it.faults;
