@@ -204,6 +204,41 @@ class SparkInteropIT {
   }
 
   @Test
+  void sparkReadsTheTableAfterFloeMaintainedIt(Endpoints endpoints, SparkSql spark) throws IOException {
+    String table = uniqueNamespace() + ".maintained";
+    String sparkTable = CATALOG + "." + table;
+    FloeCommand floe = FloeCommand.on(endpoints);
+    List<Event> events = new ArrayList<>();
+    List<Path> inputs = new ArrayList<>();
+    for (int batch = 0; batch < 8; batch++) {
+      Path input = floe.generate(dir.resolve("small-" + batch + ".ndjson"), 250, 40 + batch, 200);
+      inputs.add(input);
+      events.addAll(Event.readNdjson(input));
+      floe.ingest(table, dir.resolve("dead-letters"), input);
+    }
+    long filesBefore = single(spark.sql("SELECT count(*) AS n FROM " + sparkTable + ".files")).get("n").asLong();
+
+    FloeCommand.Result maintain = floe.run("maintain", "all", "--json", "--table", table,
+        "--partition-min-age", "0s", "--min-input-files", "2", "--older-than", "0s", "--retain-last", "1");
+    assertThat(maintain.exitCode()).as("floe maintain all; stderr:%n%s", maintain.err()).isZero();
+
+    List<Event> all = events(spark.sql("SELECT " + SparkSql.EVENT_COLUMNS + " FROM " + sparkTable));
+    assertThat(all).hasSize(events.size());
+    assertThat(byId(all)).isEqualTo(byId(events));
+    long days = events.stream().map(event -> utcDay(event.timestampMillis())).distinct().count();
+    long filesAfter = single(spark.sql("SELECT count(*) AS n FROM " + sparkTable + ".files")).get("n").asLong();
+    assertThat(filesBefore).isGreaterThan(days);
+    assertThat(filesAfter).isEqualTo(days);
+    assertThat(single(spark.sql("SELECT count(*) AS n FROM " + sparkTable + ".snapshots")).get("n").asLong())
+        .isEqualTo(1);
+
+    // The first batch's snapshot is gone, yet floe still knows the batch is in the table.
+    JsonNode again = floe.ingest(table, dir.resolve("dead-letters"), inputs.get(0));
+    assertThat(again.get("committed").asBoolean()).isFalse();
+    assertThat(again.get("batches_skipped").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void sparkListensOnLoopbackOnly(SparkSql spark) throws IOException {
     assumeTrue(ListeningSockets.available(), "no /proc/net/tcp on this platform");
 

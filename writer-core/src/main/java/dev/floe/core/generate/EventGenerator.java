@@ -58,8 +58,10 @@ public final class EventGenerator {
     SplittableRandom random = new SplittableRandom(seed);
     long[] seqs = new long[objects];
     String[] ids = new String[objects];
+    // Ids from their own stream of the seed, so different seeds give unrelated objects.
+    SplittableRandom idRandom = new SplittableRandom(seed).split();
     for (int i = 0; i < objects; i++) {
-      ids[i] = String.format("do-%016x", new SplittableRandom(seed * 31 + i).nextLong());
+      ids[i] = String.format("do-%016x", idRandom.nextLong());
     }
     long spanMillis = Math.max(1, span.toMillis());
     JsonFactory factory = new JsonFactory();
