@@ -1,12 +1,11 @@
 package dev.floe.it.interop;
 
 import dev.floe.it.servers.Endpoints;
+import dev.floe.it.servers.LocalServers;
 import dev.floe.it.servers.ServerLayout;
 import dev.floe.it.servers.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +58,7 @@ final class LocalNessie implements AutoCloseable {
   static LocalNessie start(ServerLayout layout, Endpoints storage, Map<String, String> env) {
     long startNanos = System.nanoTime();
     Path java = JavaRuntimes.java(JAVA_FEATURE, env);
-    int[] ports = freePorts(2);
+    int[] ports = LocalServers.freePorts(2);
     Nessie nessie =
         new Nessie(
             URI.create("http://" + LOOPBACK + ":" + ports[0]),
@@ -129,30 +128,6 @@ final class LocalNessie implements AutoCloseable {
       return Files.writeString(file, content);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file, e);
-    }
-  }
-
-  /** Ports free on 127.0.0.1 now; all are held until every one is chosen, so they differ. */
-  private static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
-        sockets.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot find free ports on " + LOOPBACK, e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException e) {
-          // nothing listens on it anyway
-        }
-      }
     }
   }
 

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * S3FileIO against that s3proxy), each a child process listening on a free 127.0.0.1 port. Logs go
  * to {@code target/servers/*.log}; data to {@code target/servers/data}, wiped at each start.
  */
-final class LocalServers implements AutoCloseable {
+public final class LocalServers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalServers.class);
 
   static final String BUCKET = "floe-it";
@@ -179,7 +179,7 @@ final class LocalServers implements AutoCloseable {
   }
 
   /** Ports free on 127.0.0.1 now; all are held until every one is chosen, so they differ. */
-  private static int[] freePorts(int count) {
+  public static int[] freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       int[] ports = new int[count];
