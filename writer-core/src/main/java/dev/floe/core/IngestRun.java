@@ -151,9 +151,11 @@ final class IngestRun {
     if (writer != null) {
       writer.abort();
     }
-    List<String> kept = options.dryRun() ? List.of() : rejects.publish();
+    List<String> kept = List.of();
     if (options.dryRun()) {
       rejects.discard();
+    } else {
+      kept = rejects.publish();
     }
     throw new TooManyRejectsException(String.format(
         "Cannot commit run %s to %s: %d of %d events were rejected (%.1f%%, more than the %.1f%% allowed by %s); nothing was committed%s",

@@ -33,10 +33,6 @@ public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration,
     }
   }
 
-  public static RunLimits none() {
-    return new RunLimits(Long.MAX_VALUE, DataSize.ofBytes(Long.MAX_VALUE), Duration.ZERO, 1.0);
-  }
-
   static RunLimits from(Settings settings) {
     return new RunLimits(
         settings.longValue(MAX_EVENTS, Long.MAX_VALUE),

@@ -52,14 +52,6 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
     }
   }
 
-  public long kilobytes() {
-    return bytes / 1024;
-  }
-
-  public long megabytes() {
-    return bytes / (1024 * 1024);
-  }
-
   @Override
   public int compareTo(DataSize other) {
     return Long.compare(bytes, other.bytes);

@@ -80,9 +80,10 @@ public final class IngestJob {
   /** Acknowledges committed leftover claims and releases the others; returns {acknowledged, released}. */
   private int[] settleLeftovers(Source source, String key) {
     int[] settled = new int[2];
-    for (Source.Claim claim : source.leftoverClaims()) {
-      Table table = writer.table();
-      String lastRun = table.properties().get(IngestOptions.SourceMark.property(key));
+    List<Source.Claim> claims = source.leftoverClaims();
+    // One load of the table settles every claim: only the source's last run can have committed.
+    String lastRun = claims.isEmpty() ? null : writer.table().properties().get(IngestOptions.SourceMark.property(key));
+    for (Source.Claim claim : claims) {
       if (claim.claimId().equals(lastRun)) {
         LOG.info("Claim {} on {} was committed by a run that stopped before acknowledging; acknowledging {} batches now",
             claim.claimId(), source.name(), claim.batchSources().size());
