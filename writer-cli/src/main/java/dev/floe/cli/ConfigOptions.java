@@ -44,6 +44,14 @@ final class ConfigOptions {
   @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Any other setting, e.g. -D write.target-file-size=64MB.")
   Map<String, String> extra = new HashMap<>();
 
+  private static void putGiven(Map<String, String> target, Map<String, String> values) {
+    values.forEach((key, value) -> {
+      if (value != null) {
+        target.put(key, value);
+      }
+    });
+  }
+
   Settings settings(Map<String, String> env, Map<String, String> commandFlags) {
     Settings settings = Settings.empty();
     Path file = config != null ? config : env.containsKey("FLOE_CONFIG") ? Path.of(env.get("FLOE_CONFIG")) : null;
@@ -58,20 +66,18 @@ final class ConfigOptions {
     known.addAll(dev.floe.core.source.SourceConfig.keys());
     known.addAll(dev.floe.core.maintenance.MaintenanceConfig.keys());
     settings = settings.withEnvironment(env, known);
+    // -D values first, then the named options, then the command's own flags; an option or flag
+    // that was not given never hides a value set before it.
     Map<String, String> flags = new HashMap<>(extra);
-    Map<String, String> named = new HashMap<>(commandFlags);
+    Map<String, String> named = new HashMap<>();
     named.put(IngestConfig.TABLE, table);
     named.put("catalog.type", catalogType);
     named.put("catalog.uri", catalogUri);
     named.put("warehouse", warehouse);
     named.put("s3.endpoint", s3Endpoint);
     named.put("s3.profile", s3Profile);
-    // A named option that was not given must not hide the same key set with -D.
-    named.forEach((key, value) -> {
-      if (value != null) {
-        flags.put(key, value);
-      }
-    });
+    putGiven(flags, named);
+    putGiven(flags, commandFlags);
     return settings.withFlags(flags, CatalogConfig::isSecret);
   }
 }
