@@ -51,7 +51,7 @@ public final class FloeWriter {
         builder.deadLetters != null
             ? builder.deadLetters
             : config.deadLetterDirectory().map(DeadLetters::directory).orElseGet(DeadLetters::logging);
-    this.committer = builder.committer != null ? builder.committer : new Committer(config.commit());
+    this.committer = builder.committer != null ? builder.committer : new Committer(config.commit(), builder.clock);
     this.clock = builder.clock;
   }
 

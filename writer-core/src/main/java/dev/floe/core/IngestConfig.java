@@ -66,7 +66,7 @@ public record IngestConfig(
     return Set.of(
         TABLE, SCHEMA_FILE, PARTITION_SPEC, SORT_ORDER, TARGET_FILE_SIZE, MAX_OPEN_FILES,
         ROW_GROUP_SIZE, ZSTD_LEVEL, BLOOM_FILTER_COLUMNS, FILTER, MAX_LINE_BYTES,
-        COMMIT_MAX_ATTEMPTS, COMMIT_RETRY_BACKOFF, DEAD_LETTER_DIR, RunLimits.MAX_EVENTS,
+        COMMIT_MAX_ATTEMPTS, COMMIT_RETRY_BACKOFF, CommitOptions.DEDUPE_WINDOW, DEAD_LETTER_DIR, RunLimits.MAX_EVENTS,
         RunLimits.MAX_BYTES, RunLimits.MAX_DURATION, RunLimits.MAX_REJECT_RATIO);
   }
 
@@ -117,7 +117,8 @@ public record IngestConfig(
         new CommitOptions(
             settings.integer(COMMIT_MAX_ATTEMPTS, CommitOptions.DEFAULT_MAX_ATTEMPTS),
             settings.duration(COMMIT_RETRY_BACKOFF, CommitOptions.DEFAULT_INITIAL_BACKOFF),
-            CommitOptions.DEFAULT_MAX_BACKOFF);
+            CommitOptions.DEFAULT_MAX_BACKOFF,
+            settings.duration(CommitOptions.DEDUPE_WINDOW, CommitOptions.DEFAULT_DEDUPE_WINDOW));
     return new IngestConfig(
         table,
         definition,

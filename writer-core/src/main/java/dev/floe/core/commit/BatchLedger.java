@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotAncestryValidator;
 import org.apache.iceberg.Table;
@@ -21,10 +22,13 @@ import org.apache.iceberg.util.SnapshotUtil;
  * committed when a digest of its id is in the summary of a snapshot on the table's main-branch
  * history.
  *
- * <p>Snapshot expiry removes summaries. So that a batch offered again after its snapshot expired is
- * still recognised, maintenance carries the digests of expiring snapshots still inside the dedupe
- * window into table properties first ({@link #CARRIED_PREFIX}), and {@link #committed} consults
- * them too.
+ * <p>Snapshot expiry removes summaries, and any engine may expire snapshots (Spark's {@code
+ * expire_snapshots} knows nothing of floe). So that a batch offered again after its snapshot
+ * expired is still recognised, each commit also carries its digests in a table property ({@link
+ * #CARRIED_PREFIX}) for the dedupe window, in the same transaction as its data, and prunes the
+ * carried properties that left the window; {@link #committed} consults them too. Table properties
+ * survive snapshot expiry. (floe's own expiry also carries digests of older snapshots that no
+ * property carries yet.)
  *
  * <p>Digests (the first 96 bits of SHA-256, 16 base64url characters) keep summaries small however
  * long the ids are (S3 keys, file names), since every summary is kept in every {@code
@@ -39,9 +43,10 @@ public final class BatchLedger {
   public static final String BATCH_COUNT = "floe.batch-count";
 
   /**
-   * Table property prefix: {@code floe.carried.<snapshot commit time in ms>} holds the
-   * comma-separated batch digests of an expired snapshot (of several, when they share a
-   * millisecond).
+   * Table property prefix: {@code floe.carried.<commit time in ms>[.<run id>]} holds the
+   * comma-separated batch digests of a commit (of several snapshots, when floe's expiry carries
+   * snapshots that share a millisecond). The run id keeps concurrent writers' keys apart: a key is
+   * set by one commit only, so a retried transaction never overwrites another writer's digests.
    */
   public static final String CARRIED_PREFIX = "floe.carried.";
 
@@ -50,6 +55,53 @@ public final class BatchLedger {
   /** The table property that carries the digests of a snapshot committed at {@code timestampMillis}. */
   public static String carriedKey(long timestampMillis) {
     return CARRIED_PREFIX + timestampMillis;
+  }
+
+  /** The table property in which run {@code runId}, committing at {@code timestampMillis}, carries its digests. */
+  public static String carriedKey(long timestampMillis, String runId) {
+    return CARRIED_PREFIX + timestampMillis + "." + runId;
+  }
+
+  /**
+   * The commit time a carried property is keyed by, or {@link Long#MAX_VALUE} for a key floe did
+   * not write (never pruned).
+   */
+  public static long carriedAt(String key) {
+    if (!key.startsWith(CARRIED_PREFIX)) {
+      return Long.MAX_VALUE;
+    }
+    int start = CARRIED_PREFIX.length();
+    int end = key.indexOf('.', start);
+    try {
+      return Long.parseLong(end < 0 ? key.substring(start) : key.substring(start, end));
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** The carried properties among {@code properties} committed before {@code millis}: out of the window. */
+  public static Set<String> carriedBefore(Map<String, String> properties, long millis) {
+    Set<String> keys = new TreeSet<>();
+    properties.keySet().stream()
+        .filter(key -> key.startsWith(CARRIED_PREFIX) && carriedAt(key) < millis)
+        .forEach(keys::add);
+    return keys;
+  }
+
+  /** Every digest the carried properties among {@code properties} hold. */
+  public static Set<String> carried(Map<String, String> properties) {
+    Set<String> digests = new HashSet<>();
+    properties.forEach(
+        (key, ids) -> {
+          if (key.startsWith(CARRIED_PREFIX) && ids != null) {
+            for (String id : ids.split(",")) {
+              if (!id.isBlank()) {
+                digests.add(id.trim());
+              }
+            }
+          }
+        });
+    return digests;
   }
 
   public static String digest(String batchId) {

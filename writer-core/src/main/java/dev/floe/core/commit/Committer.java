@@ -1,10 +1,13 @@
 package dev.floe.core.commit;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
@@ -46,14 +49,25 @@ public final class Committer {
 
   private final CommitOptions options;
   private final Sleeper sleeper;
+  private final Clock clock;
 
   public Committer(CommitOptions options) {
-    this(options, duration -> Thread.sleep(duration.toMillis()));
+    this(options, Clock.systemUTC());
+  }
+
+  public Committer(CommitOptions options, Clock clock) {
+    this(options, duration -> Thread.sleep(duration.toMillis()), clock);
   }
 
   public Committer(CommitOptions options, Sleeper sleeper) {
+    this(options, sleeper, Clock.systemUTC());
+  }
+
+  /** @param clock dates the carried digests (see {@link BatchLedger#carriedKey(long, String)}) */
+  public Committer(CommitOptions options, Sleeper sleeper, Clock clock) {
     this.options = options;
     this.sleeper = sleeper;
+    this.clock = clock;
   }
 
   /**
@@ -73,7 +87,9 @@ public final class Committer {
 
   /**
    * Commits {@code files} and sets {@code tableProperties} in the same atomic step (one
-   * transaction, one new metadata version), and returns the new snapshot.
+   * transaction, one new metadata version), and returns the new snapshot. The same step carries
+   * {@code batchDigests} in a table property for the dedupe window and prunes carried properties
+   * that left it (see {@link BatchLedger}).
    */
   public Snapshot commit(
       Table table,
@@ -106,7 +122,13 @@ public final class Committer {
       Collection<String> batchDigests,
       Map<String, String> extraSummary,
       Map<String, String> tableProperties) {
-    Transaction transaction = tableProperties.isEmpty() ? null : table.newTransaction();
+    Map<String, String> set = new LinkedHashMap<>(tableProperties);
+    long now = clock.millis();
+    if (!options.dedupeWindow().isZero() && !batchDigests.isEmpty()) {
+      set.put(BatchLedger.carriedKey(now, runId), String.join(",", batchDigests));
+    }
+    Set<String> remove = BatchLedger.carriedBefore(table.properties(), now - options.dedupeWindow().toMillis());
+    Transaction transaction = set.isEmpty() && remove.isEmpty() ? null : table.newTransaction();
     AppendFiles append = transaction == null ? table.newAppend() : transaction.newAppend();
     files.forEach(append::appendFile);
     BatchLedger.summary(runId, batchDigests).forEach(append::set);
@@ -116,7 +138,8 @@ public final class Committer {
       append.commit();
       if (transaction != null) {
         UpdateProperties properties = transaction.updateProperties();
-        tableProperties.forEach(properties::set);
+        set.forEach(properties::set);
+        remove.forEach(properties::remove);
         properties.commit();
         transaction.commitTransaction();
       }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Keeps floe's exactly-once record alive across snapshot expiry, pure: which table properties
@@ -16,9 +15,11 @@ import java.util.TreeSet;
  * left the dedupe window. The expiry commits this as its own properties update <em>before</em> it
  * expires anything, so a crash in between leaves only redundant digests, pruned later.
  *
- * <p>One property per snapshot, keyed by its commit time: {@code floe.carried.<ms>} = the
- * snapshot's digests (see {@link BatchLedger#CARRIED_PREFIX}). A snapshot committed before the
- * window start is not carried: a batch offered again that late is outside the documented window.
+ * <p>floe's commits carry their own digests ({@link BatchLedger}); this carries the rest (snapshots
+ * of older floe versions, digests whose property was lost): one property per snapshot, keyed by its
+ * commit time: {@code floe.carried.<ms>} = the snapshot's digests not carried yet. A snapshot
+ * committed before the window start is not carried: a batch offered again that late is outside the
+ * documented window.
  */
 final class DedupeCarryOver {
   /** A snapshot that may expire: its commit time and its {@link BatchLedger#BATCH_IDS} value. */
@@ -45,11 +46,13 @@ final class DedupeCarryOver {
 
   static Update plan(List<Expiring> expiring, Map<String, String> properties, Instant windowStart) {
     long windowStartMillis = windowStart.toEpochMilli();
+    Set<String> alreadyCarried = BatchLedger.carried(properties);
     Map<String, Set<String>> carried = new TreeMap<>();
     int snapshots = 0;
     int digests = 0;
     for (Expiring snapshot : expiring) {
       Set<String> ids = split(snapshot.batchIds());
+      ids.removeAll(alreadyCarried);
       if (snapshot.timestampMillis() < windowStartMillis || ids.isEmpty()) {
         continue;
       }
@@ -65,21 +68,8 @@ final class DedupeCarryOver {
             set.put(key, String.join(",", ids));
           }
         });
-    Set<String> remove = new TreeSet<>();
-    properties.keySet().stream()
-        .filter(key -> key.startsWith(BatchLedger.CARRIED_PREFIX))
-        .filter(key -> carriedAt(key) < windowStartMillis)
-        .forEach(remove::add);
+    Set<String> remove = BatchLedger.carriedBefore(properties, windowStartMillis);
     return new Update(set, remove, snapshots, digests);
-  }
-
-  /** The commit time a carried property is keyed by; a key floe did not write is never pruned. */
-  private static long carriedAt(String key) {
-    try {
-      return Long.parseLong(key.substring(BatchLedger.CARRIED_PREFIX.length()));
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE;
-    }
   }
 
   private static Set<String> split(String ids) {

@@ -1,5 +1,6 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.commit.CommitOptions;
 import java.time.Duration;
 
 /**
@@ -8,8 +9,8 @@ import java.time.Duration;
  * Data Catalog does).
  *
  * @param dedupeWindow how long after its commit a batch may be offered again and still be
- *     recognised as committed: the batch digests of expiring snapshots younger than this are
- *     carried into table properties before the expiry (see {@link DedupeCarryOver})
+ *     recognised as committed: the batch digests of expiring snapshots younger than this that no
+ *     table property carries yet are carried before the expiry (see {@link DedupeCarryOver})
  */
 public record ExpiryOptions(Duration olderThan, int retainLast, Duration dedupeWindow) {
   public static final String OLDER_THAN = "maintain.expire.older-than";
@@ -17,8 +18,9 @@ public record ExpiryOptions(Duration olderThan, int retainLast, Duration dedupeW
   public static final Duration DEFAULT_OLDER_THAN = Duration.ofDays(5);
   public static final String RETAIN_LAST = "maintain.expire.retain-last";
   public static final int DEFAULT_RETAIN_LAST = 1;
-  public static final String DEDUPE_WINDOW = "maintain.dedupe-window";
-  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);
+  /** The same window ingest commits carry their digests for. */
+  public static final String DEDUPE_WINDOW = CommitOptions.DEDUPE_WINDOW;
+  public static final Duration DEFAULT_DEDUPE_WINDOW = CommitOptions.DEFAULT_DEDUPE_WINDOW;
 
   public ExpiryOptions {
     if (olderThan.isNegative()) {

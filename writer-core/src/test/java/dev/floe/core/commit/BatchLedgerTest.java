@@ -46,4 +46,25 @@ class BatchLedgerTest {
         .containsExactlyInAnyOrder("live", "gone2", "gone3");
     assertThat(BatchLedger.carriedKey(1_700_000_000_000L)).isEqualTo("floe.carried.1700000000000");
   }
+
+  @Test
+  void carriedKeysAreDatedByTheirCommitTimeWithOrWithoutARunId() {
+    assertThat(BatchLedger.carriedKey(1_700_000_000_000L)).isEqualTo("floe.carried.1700000000000");
+    assertThat(BatchLedger.carriedKey(1_700_000_000_000L, "20231114T221320Z-0a1b2c3d"))
+        .isEqualTo("floe.carried.1700000000000.20231114T221320Z-0a1b2c3d");
+    assertThat(BatchLedger.carriedAt("floe.carried.1700000000000")).isEqualTo(1_700_000_000_000L);
+    assertThat(BatchLedger.carriedAt("floe.carried.1700000000000.20231114T221320Z-0a1b2c3d")).isEqualTo(1_700_000_000_000L);
+    assertThat(BatchLedger.carriedAt("floe.carried.someone-else")).isEqualTo(Long.MAX_VALUE);
+    assertThat(BatchLedger.carriedAt("write.format.default")).isEqualTo(Long.MAX_VALUE);
+
+    Map<String, String> properties =
+        Map.of(
+            "floe.carried.1000", "a,b",
+            "floe.carried.2000.run-2", "c",
+            "floe.carried.3000.run-3", "d, ,e",
+            "floe.carried.someone-else", "f",
+            "floe.batch-ids", "not-carried");
+    assertThat(BatchLedger.carriedBefore(properties, 3000)).containsExactly("floe.carried.1000", "floe.carried.2000.run-2");
+    assertThat(BatchLedger.carried(properties)).containsExactlyInAnyOrder("a", "b", "c", "d", "e", "f");
+  }
 }

@@ -2,9 +2,6 @@ package dev.floe.core.commit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.doReturn;
-import static org.mockito.Mockito.spy;
 
 import dev.floe.core.IngestConfig;
 import dev.floe.core.TestTables;
@@ -13,20 +10,29 @@ import dev.floe.core.table.TableBootstrap;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.iceberg.AppendFiles;
+import java.util.function.Supplier;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.RESTException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.LocationProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +47,9 @@ class CommitterTest {
   void createTable() {
     table = TableBootstrap.loadOrCreate(
         TestTables.catalog(warehouse), TestTables.EVENTS, IngestConfig.from(Settings.empty()).definition());
-    committer = new Committer(new CommitOptions(3, Duration.ofMillis(100), Duration.ofSeconds(1)), sleeps::add);
+    // Iceberg's own retries would absorb injected conflicts; the committer's retries are under test.
+    table.updateProperties().set("commit.retry.num-retries", "0").commit();
+    committer = new Committer(new CommitOptions(3, Duration.ofMillis(100), Duration.ofSeconds(1), CommitOptions.DEFAULT_DEDUPE_WINDOW), sleeps::add);
   }
 
   private DataFile file(String name) {
@@ -156,37 +164,119 @@ class CommitterTest {
     assertThat(viaTransaction.snapshotId()).isEqualTo(first.snapshotId());
   }
 
-  /** A table whose first {@code failures} appends throw instead of committing. */
-  private static Table failingCommits(Table real, int failures, java.util.function.Supplier<RuntimeException> error) {
-    Table table = spy(real);
-    AtomicInteger calls = new AtomicInteger();
-    doAnswer(invocation -> {
-      AppendFiles append = spy(real.newAppend());
-      if (calls.getAndIncrement() < failures) {
-        doAnswer(ignored -> { throw error.get(); }).when(append).commit();
-      }
-      return append;
-    }).when(table).newAppend();
-    return table;
+  @Test
+  void carriesTheBatchDigestsInATablePropertyAndPrunesThoseThatLeftTheWindow() {
+    Instant now = Instant.parse("2026-11-24T12:00:00Z");
+    String stale = BatchLedger.carriedKey(now.minus(Duration.ofDays(8)).toEpochMilli(), "old-run");
+    String young = BatchLedger.carriedKey(now.minus(Duration.ofDays(6)).toEpochMilli(), "young-run");
+    table.updateProperties().set(stale, "s1").set(young, "y1").commit();
+    Committer dated = new Committer(CommitOptions.defaults(), sleeps::add, Clock.fixed(now, ZoneOffset.UTC));
+
+    Snapshot snapshot = dated.commit(table, List.of(file("f1")), "run-1", List.of("d1", "d2"), Map.of());
+
+    table.refresh();
+    assertThat(table.properties())
+        .containsEntry(BatchLedger.carriedKey(now.toEpochMilli(), "run-1"), "d1,d2")
+        .containsEntry(young, "y1")
+        .doesNotContainKey(stale);
+    // One transaction: the properties belong to the metadata version of the new snapshot.
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot.snapshotId());
+    assertThat(table.snapshots()).hasSize(1);
   }
 
-  /** A table whose append commits, then loses the response. */
+  @Test
+  void aDedupeWindowOfZeroCarriesNothing() {
+    Committer uncarried =
+        new Committer(new CommitOptions(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO), sleeps::add);
+
+    uncarried.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+
+    table.refresh();
+    assertThat(table.properties().keySet()).noneMatch(key -> key.startsWith(BatchLedger.CARRIED_PREFIX));
+    assertThat(table.currentSnapshot().summary()).containsEntry(BatchLedger.BATCH_IDS, "d1");
+  }
+
+  @Test
+  void concurrentWritersCarryUnderKeysOfTheirOwn() {
+    Clock sameMillisecond = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
+    Committer first = new Committer(CommitOptions.defaults(), sleeps::add, sameMillisecond);
+    Committer second = new Committer(CommitOptions.defaults(), sleeps::add, sameMillisecond);
+    Table stale = TestTables.catalog(warehouse).loadTable(TestTables.EVENTS);
+
+    first.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    // The second writer's view predates the first commit: its commit conflicts and is re-applied.
+    second.commit(stale, List.of(file("f2")), "run-2", List.of("d2"), Map.of());
+
+    table.refresh();
+    assertThat(BatchLedger.carried(table.properties())).containsExactlyInAnyOrder("d1", "d2");
+    assertThat(table.snapshots()).hasSize(2);
+  }
+
+  /** The table, except that its first {@code failures} commits throw {@code error} instead of committing. */
+  private static Table failingCommits(Table real, int failures, Supplier<RuntimeException> error) {
+    return flaky(real, failures, false, error);
+  }
+
+  /** The table, except that its first commit lands and then loses the response. */
   private static Table landedButUnknown(Table real) {
     return landedButUnknown(real, () -> new CommitStateUnknownException(new RuntimeException("response lost")));
   }
 
-  /** A table whose append commits, then throws {@code error}. */
-  private static Table landedButUnknown(Table real, java.util.function.Supplier<RuntimeException> error) {
-    Table table = spy(real);
-    doAnswer(invocation -> {
-      AppendFiles append = spy(real.newAppend());
-      doAnswer(call -> {
-        call.callRealMethod();
-        throw error.get();
-      }).when(append).commit();
-      return append;
-    }).when(table).newAppend();
-    doReturn(real.name()).when(table).name();
-    return table;
+  /** The table, except that its first commit lands and then throws {@code error}. */
+  private static Table landedButUnknown(Table real, Supplier<RuntimeException> error) {
+    return flaky(real, 1, true, error);
+  }
+
+  /**
+   * Fails at the catalog boundary (where a REST client fails), below Iceberg's own retries and
+   * whatever update (append or transaction) the committer uses.
+   */
+  private static Table flaky(Table real, int failures, boolean land, Supplier<RuntimeException> error) {
+    TableOperations ops = ((HasTableOperations) real).operations();
+    AtomicInteger calls = new AtomicInteger();
+    TableOperations failing =
+        new TableOperations() {
+          @Override
+          public TableMetadata current() {
+            return ops.current();
+          }
+
+          @Override
+          public TableMetadata refresh() {
+            return ops.refresh();
+          }
+
+          @Override
+          public void commit(TableMetadata base, TableMetadata metadata) {
+            if (calls.getAndIncrement() < failures) {
+              if (land) {
+                ops.commit(base, metadata);
+              }
+              throw error.get();
+            }
+            ops.commit(base, metadata);
+          }
+
+          @Override
+          public FileIO io() {
+            return ops.io();
+          }
+
+          @Override
+          public String metadataFileLocation(String fileName) {
+            return ops.metadataFileLocation(fileName);
+          }
+
+          @Override
+          public LocationProvider locationProvider() {
+            return ops.locationProvider();
+          }
+
+          @Override
+          public long newSnapshotId() {
+            return ops.newSnapshotId();
+          }
+        };
+    return new BaseTable(failing, real.name());
   }
 }

@@ -61,4 +61,21 @@ class DedupeCarryOverTest {
     assertThat(DedupeCarryOver.plan(List.of(), Map.of(BatchLedger.carriedKey(INSIDE), "d1"), WINDOW_START).isEmpty())
         .isTrue();
   }
+
+  @Test
+  void carriesNothingTheCommitsCarriedThemselvesAndPrunesTheirPropertiesByCommitTime() {
+    Map<String, String> properties =
+        Map.of(
+            BatchLedger.carriedKey(INSIDE, "20261103T000001Z-aaaa0001"), "d1,d2",
+            BatchLedger.carriedKey(OUTSIDE, "20261102T235959Z-aaaa0000"), "d0");
+
+    DedupeCarryOver.Update update =
+        DedupeCarryOver.plan(
+            List.of(new Expiring(INSIDE, "d1,d2"), new Expiring(INSIDE + 5, "d2,d3")), properties, WINDOW_START);
+
+    assertThat(update.set()).containsExactly(Map.entry(BatchLedger.carriedKey(INSIDE + 5), "d3"));
+    assertThat(update.snapshots()).isEqualTo(1);
+    assertThat(update.digests()).isEqualTo(1);
+    assertThat(update.remove()).containsExactly(BatchLedger.carriedKey(OUTSIDE, "20261102T235959Z-aaaa0000"));
+  }
 }

@@ -40,8 +40,12 @@ final class Fixture {
   private final FloeWriter writer;
 
   Fixture(Path dir) {
+    this(dir, Settings.empty());
+  }
+
+  Fixture(Path dir, Settings settings) {
     this.catalog = TestTables.catalog(dir.resolve("warehouse"));
-    this.ingestConfig = IngestConfig.from(Settings.empty()).withoutDeadLetterDirectory();
+    this.ingestConfig = IngestConfig.from(settings).withoutDeadLetterDirectory();
     this.writer = writer();
   }
 

@@ -25,7 +25,7 @@ class MaintenanceConfigTest {
     assertThat(config.manifests()).isEqualTo(new ManifestOptions(32, 100));
     assertThat(config.write().targetFileSize()).isEqualTo(DataSize.ofMegabytes(128));
     assertThat(config.write().bloomFilterColumns()).containsExactly("do_id");
-    assertThat(MaintenanceConfig.keys()).contains("maintain.compaction.sort", "maintain.dedupe-window", "table", "write.zstd-level");
+    assertThat(MaintenanceConfig.keys()).contains("maintain.compaction.sort", "commit.dedupe-window", "table", "write.zstd-level");
   }
 
   @Test
@@ -43,7 +43,7 @@ class MaintenanceConfigTest {
                 Map.entry("maintain.compaction.sort-buffer-rows", "5000"),
                 Map.entry("maintain.expire.older-than", "2d"),
                 Map.entry("maintain.expire.retain-last", "20"),
-                Map.entry("maintain.dedupe-window", "14d"),
+                Map.entry("commit.dedupe-window", "14d"),
                 Map.entry("maintain.orphans.min-age", "5d"),
                 Map.entry("maintain.manifests.min-count", "10"),
                 Map.entry("maintain.metadata.previous-versions-max", "50"),
