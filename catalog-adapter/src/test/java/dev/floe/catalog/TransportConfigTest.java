@@ -172,6 +172,12 @@ class TransportConfigTest {
             .contains(URI.create("https://minio.internal:9000"));
         assertThat(io.properties()).containsEntry("s3.client-factory-impl", S3_FACTORY);
       }
+      // floe's own S3 clients (source, lease, dead letters) come from the same factory.
+      try (S3Client own = S3Clients.create(config)) {
+        assertThat(own.serviceClientConfiguration().region()).isEqualTo(Region.of("eu-1"));
+        assertThat(own.serviceClientConfiguration().endpointOverride())
+            .contains(URI.create("https://minio.internal:9000"));
+      }
     }
   }
 
