@@ -207,6 +207,32 @@ class TlsTransportIT {
     assertThat(target.exists()).isFalse();
   }
 
+  @Test
+  void restCatalogHostNameIsVerifiedEvenWithTheBundle() {
+    target = RestTarget.create(endpoints, "tls_rest_host");
+    Path input = RestTarget.generate(dir.resolve("events.ndjson"), 100, 27);
+    try (RecordingRelay relay =
+        RecordingRelay.startTls(endpoints.catalogUri(), tls.certificate().serverContext())) {
+      URI byName = URI.create("https://localhost:" + relay.uri().getPort());
+
+      InProcessCli.Run run =
+          new InProcessCli(target.cliEnv())
+              .with("FLOE_CATALOG_URI", byName.toString())
+              .with("FLOE_TRANSPORT_CA_BUNDLE", bundle())
+              .run(ingest(input));
+
+      assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+      assertThat(run.err().strip())
+          .isEqualTo(
+              "floe: Cannot verify the TLS certificate of REST catalog floe at "
+                  + byName
+                  + ": No name matching localhost found; the certificate does not name the host"
+                  + " in the URL; floe always verifies host names, so connect by a name or IP"
+                  + " address the certificate lists");
+      assertThat(relay.requests()).as("requests that reached the catalog").isEmpty();
+    }
+  }
+
   /** The CLI against the shared REST catalog, with S3 at {@code s3} (HTTPS). */
   private InProcessCli s3OverHttps(URI s3) {
     return new InProcessCli(target.cliEnv()).with("FLOE_S3_ENDPOINT", s3.toString());
