@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  *   <li>{@value #VENDED_CREDENTIALS}: ask the REST catalog for per-table storage credentials
  *       (default false)
  *   <li>{@code s3.*}: storage, see {@link S3Config} (rest only)
+ *   <li>{@code transport.*}: plaintext policy and extra trusted CAs, see {@link TransportConfig}
  *   <li>{@value #PROPERTY_PREFIX}{@code <iceberg-key>}: any Iceberg catalog property, passed
  *       unchanged, e.g. {@code catalog.property.http-client.apache.max-connections=50}. These come
  *       from the config file or flags: environment variable names cannot carry an arbitrary key.
@@ -56,6 +57,7 @@ public record CatalogConfig(
     CatalogAuth auth,
     boolean vendedCredentials,
     S3Config s3,
+    TransportConfig transport,
     Map<String, String> properties) {
 
   public static final String TYPE = "catalog.type";
@@ -112,6 +114,7 @@ public record CatalogConfig(
     Objects.requireNonNull(warehouse, "warehouse");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(s3, "s3");
+    Objects.requireNonNull(transport, "transport");
     properties = Map.copyOf(properties);
     if (type == CatalogType.REST && uri.isEmpty()) {
       throw new IllegalArgumentException("Invalid catalog config: a REST catalog needs a URI");
@@ -163,6 +166,7 @@ public record CatalogConfig(
         auth(settings),
         settings.bool(VENDED_CREDENTIALS, false),
         S3Config.from(settings),
+        TransportConfig.from(settings),
         passThrough(settings));
   }
 
@@ -185,6 +189,7 @@ public record CatalogConfig(
         CatalogAuth.none(),
         false,
         S3Config.from(settings),
+        TransportConfig.from(settings),
         passThrough(settings));
   }
 
@@ -337,13 +342,13 @@ public record CatalogConfig(
 
   /**
    * Every key this class reads, for {@link Settings#withEnvironment(Map, Set)}: the catalog keys,
-   * the S3 keys, and the {@code -file} variants of the secret ones. Pass-through keys are not
-   * listed: they come from the config file or flags.
+   * the S3 keys, the transport keys, and the {@code -file} variants of the secret ones.
+   * Pass-through keys are not listed: they come from the config file or flags.
    */
   public static Set<String> keys() {
     Set<String> keys = new TreeSet<>(CATALOG_KEYS);
     keys.addAll(S3Config.KEYS);
-    keys.add(PlaintextPolicy.ALLOW_PLAINTEXT);
+    keys.addAll(TransportConfig.KEYS);
     return Set.copyOf(keys);
   }
 
@@ -385,6 +390,7 @@ public record CatalogConfig(
             ? ", auth=" + auth + ", vendedCredentials=" + vendedCredentials
             : "")
         + (type == CatalogType.REST ? ", s3=" + s3 : "")
+        + transport.caBundle().map(bundle -> ", caBundle=" + bundle).orElse("")
         + (properties.isEmpty()
             ? ""
             : ", properties=" + Redaction.toString(new TreeMap<>(properties)))

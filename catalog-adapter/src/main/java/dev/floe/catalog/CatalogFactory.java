@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -12,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.aws.AwsClientProperties;
+import org.apache.iceberg.aws.AwsProperties;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.aws.s3.S3FileIOProperties;
 import org.apache.iceberg.catalog.Catalog;
@@ -56,6 +58,18 @@ public final class CatalogFactory {
   static final String JDBC_BUSY_TIMEOUT = "jdbc.busy_timeout";
 
   /**
+   * The CA bundle's path, for {@link CaBundleTlsConfigurer} and {@link CaBundleS3ClientFactory},
+   * which Iceberg instantiates by name and hands only the property map. Iceberg ignores the key.
+   */
+  static final String CA_BUNDLE_PROPERTY = "floe.transport.ca-bundle";
+
+  /** Iceberg's REST client property for a {@code TLSConfigurer} (package-private in HTTPClient). */
+  static final String REST_TLS_CONFIGURER = "rest.client.tls.configurer-impl";
+
+  /** Iceberg's generic AWS client factory, which would bypass floe's S3 client factory. */
+  static final String AWS_CLIENT_FACTORY = AwsProperties.CLIENT_FACTORY;
+
+  /**
    * Iceberg sets up a new catalog.db with check-then-act steps (create the tables table, create the
    * namespace properties table, add the V1 record-type column). Processes opening a new database at
    * once collide there ("table already exists", "duplicate column name"); the loser of a step finds
@@ -76,6 +90,8 @@ public final class CatalogFactory {
    * @throws IllegalArgumentException if the config is inconsistent (see {@link CatalogConfig#from})
    * @throws IllegalStateException if the catalog cannot be opened (server unreachable, refused
    *     credentials, unreadable database); the cause is Iceberg's exception
+   * @throws TlsVerificationException if the REST catalog's (or its OAuth2 server's) TLS
+   *     certificate fails verification
    */
   public static Catalog create(CatalogConfig config) {
     Map<String, String> properties = catalogProperties(config);
@@ -126,6 +142,18 @@ public final class CatalogFactory {
 
   /** Fails as {@link #catalogProperties} would, without building the map. */
   static void validate(CatalogConfig config) {
+    if (config.transport().caBundle().isPresent()) {
+      for (String key : List.of(S3FileIOProperties.CLIENT_FACTORY, AWS_CLIENT_FACTORY)) {
+        if (config.s3().properties().containsKey(key) || config.properties().containsKey(key)) {
+          throw new IllegalArgumentException(
+              "Invalid config: Iceberg property "
+                  + key
+                  + " cannot be combined with "
+                  + TransportConfig.CA_BUNDLE
+                  + ": floe builds the S3 clients itself so that they trust the bundle's CAs");
+        }
+      }
+    }
     passThrough(config, derive(config));
   }
 
@@ -175,7 +203,30 @@ public final class CatalogFactory {
       derived.put(ACCESS_DELEGATION_HEADER, VENDED_CREDENTIALS, CatalogConfig.VENDED_CREDENTIALS);
     }
     deriveS3(config.s3(), derived);
+    config
+        .transport()
+        .caBundle()
+        .ifPresent(
+            bundle -> {
+              derived.put(
+                  REST_TLS_CONFIGURER,
+                  CaBundleTlsConfigurer.class.getName(),
+                  TransportConfig.CA_BUNDLE);
+              deriveS3Trust(bundle, derived);
+            });
     return derived;
+  }
+
+  /**
+   * S3 clients that trust the bundle: floe's client factory for S3FileIO, and the bundle's path for
+   * it (and for the REST client's TLS configurer, which reads the same property).
+   */
+  private static void deriveS3Trust(CaBundle bundle, Derived derived) {
+    derived.put(
+        S3FileIOProperties.CLIENT_FACTORY,
+        CaBundleS3ClientFactory.class.getName(),
+        TransportConfig.CA_BUNDLE);
+    derived.put(CA_BUNDLE_PROPERTY, bundle.path().toString(), TransportConfig.CA_BUNDLE);
   }
 
   private static void deriveAuth(CatalogAuth auth, Derived derived) {
@@ -304,6 +355,7 @@ public final class CatalogFactory {
   static Map<String, String> s3Properties(CatalogConfig config) {
     Derived derived = new Derived();
     deriveS3(config.s3(), derived);
+    config.transport().caBundle().ifPresent(bundle -> deriveS3Trust(bundle, derived));
     Map<String, String> properties = new TreeMap<>(config.s3().properties());
     properties.putAll(derived.values);
     return Redaction.redactingView(properties);
@@ -321,6 +373,10 @@ public final class CatalogFactory {
       catalog.initialize(config.name(), properties);
     } catch (RuntimeException e) {
       closeQuietly(catalog);
+      RuntimeException tls = tlsFailure(config, e);
+      if (tls != e) {
+        throw tls;
+      }
       throw new IllegalStateException(
           "Cannot open REST catalog "
               + config.name()
@@ -332,14 +388,29 @@ public final class CatalogFactory {
     }
     LOG.info(
         "Opened REST catalog {} at {} (warehouse {}, auth {}, s3 profile {}, vended credentials"
-            + " {})",
+            + " {}, extra CAs {})",
         config.name(),
         config.uri().orElseThrow(),
         config.warehouse().orElse("<server default>"),
         authKind(config.auth()),
         config.s3().profile(),
-        config.vendedCredentials());
+        config.vendedCredentials(),
+        config.transport().caBundle().map(CaBundle::toString).orElse("none"));
     return catalog;
+  }
+
+  /**
+   * {@code error} explained if a certificate check failed: opening a REST catalog talks to the
+   * catalog, and for client credentials to its OAuth2 server, which may be another host.
+   */
+  private static RuntimeException tlsFailure(CatalogConfig config, RuntimeException error) {
+    String endpoint = config.uri().orElseThrow().toString();
+    if (config.auth() instanceof CatalogAuth.ClientCredentials client
+        && client.serverUri().isPresent()) {
+      endpoint += " (or its OAuth2 server " + client.serverUri().get() + ")";
+    }
+    return TlsVerificationException.explain(
+        error, "REST catalog " + config.name() + " at", endpoint, config.transport());
   }
 
   private static Catalog openLocal(CatalogConfig config, Map<String, String> properties) {

@@ -9,16 +9,15 @@ import java.util.Optional;
 /**
  * Credentials and data must not cross a network in the clear: an {@code http://} endpoint (catalog,
  * OAuth2 token server, S3) is refused unless it is on this machine's loopback, or the operator
- * allows plaintext explicitly with {@value #ALLOW_PLAINTEXT} (e.g. a private Docker network).
+ * allows plaintext explicitly with {@value TransportConfig#ALLOW_PLAINTEXT} (e.g. a private Docker
+ * network).
  * Host names are judged by their spelling, not resolved, so the check needs no network.
  */
 final class PlaintextPolicy {
-  static final String ALLOW_PLAINTEXT = "transport.allow-plaintext";
-
   private PlaintextPolicy() {}
 
   static void check(CatalogConfig config, Settings settings) {
-    if (settings.bool(ALLOW_PLAINTEXT, false)) {
+    if (config.transport().allowPlaintext()) {
       return;
     }
     check(config.uri(), CatalogConfig.URI, settings);
@@ -38,9 +37,9 @@ final class PlaintextPolicy {
               + ") uses plaintext http to "
               + uri.get().getHost()
               + ", which is not this machine; use https, or set "
-              + ALLOW_PLAINTEXT
+              + TransportConfig.ALLOW_PLAINTEXT
               + "=true ("
-              + Settings.environmentName(ALLOW_PLAINTEXT)
+              + Settings.environmentName(TransportConfig.ALLOW_PLAINTEXT)
               + ") if the network is private");
     }
   }

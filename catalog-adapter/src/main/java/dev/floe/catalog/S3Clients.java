@@ -1,23 +1,36 @@
 package dev.floe.catalog;
 
+import org.apache.iceberg.aws.AwsClientFactory;
+import org.apache.iceberg.aws.S3FileIOAwsClientFactories;
 import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.aws.s3.S3FileIOAwsClientFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * S3 clients for floe's own S3 work besides the table (the S3-prefix source, its lease and
- * claims), configured exactly as the table's {@link S3FileIO}: they are built by one, from the same
- * derived properties, so endpoint, region, path style, credentials and R2's checksum settings never
- * drift apart.
+ * claims, S3 dead letters), configured exactly as the table's {@link S3FileIO}: they come from the
+ * client factory S3FileIO would pick, given the same derived properties, so endpoint, region, path
+ * style, credentials, R2's checksum settings and {@code transport.ca-bundle} never drift apart.
+ *
+ * <p>No S3FileIO is kept around: an unreferenced one is closed by its finalizer, and with it the
+ * client it made.
  */
 public final class S3Clients {
   private S3Clients() {}
 
+  /** A new client; the caller closes it. */
   public static S3Client create(CatalogConfig config) {
     if (config.type() == CatalogType.REST) {
       CatalogFactory.applySdkSettings(config);
     }
-    S3FileIO io = new S3FileIO();
-    io.initialize(CatalogFactory.s3Properties(config));
-    return io.client();
+    Object factory = S3FileIOAwsClientFactories.initialize(CatalogFactory.s3Properties(config));
+    if (factory instanceof S3FileIOAwsClientFactory s3Factory) {
+      return s3Factory.s3();
+    }
+    if (factory instanceof AwsClientFactory awsFactory) {
+      return awsFactory.s3();
+    }
+    throw new IllegalStateException(
+        "Cannot build an S3 client: Iceberg returned a " + factory.getClass().getName());
   }
 }

@@ -236,8 +236,9 @@ class CatalogConfigTest {
             "s3.session-token-file",
             "s3.request-checksum-calculation",
             "s3.response-checksum-validation",
-            "transport.allow-plaintext")
-        .hasSize(25);
+            "transport.allow-plaintext",
+            "transport.ca-bundle")
+        .hasSize(26);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.floe.cli;
 
+import dev.floe.catalog.TlsVerificationException;
 import dev.floe.core.TooManyRejectsException;
 import dev.floe.core.commit.CommitUnknownException;
 import java.io.PrintWriter;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
     exitCodeList = {
       "0:success (also: nothing new to commit)",
       "1:retryable failure (storage/catalog unavailable, commit conflict); nothing committed",
-      "2:usage or configuration error",
+      "2:usage or configuration error (also: a TLS certificate that fails verification)",
       "3:commit state unknown; files kept, the next run resolves it",
       "4:too many rejected events (--max-reject-ratio); nothing committed"
     })
@@ -64,8 +65,10 @@ public final class FloeCli implements Runnable {
     if (error instanceof TooManyRejectsException) {
       return ExitCodes.TOO_MANY_REJECTS;
     }
+    // An untrusted certificate stays untrusted until the config (or the server) changes.
     if (error instanceof IllegalArgumentException
         || error instanceof UnsupportedOperationException
+        || error instanceof TlsVerificationException
         || error instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;
     }

@@ -84,8 +84,10 @@ final class IngestCommand implements Callable<Integer> {
     // The metrics name the table even when the configuration is broken: a cron job failing on a
     // bad config must show exit code 2, not the last good run's 0.
     String table = configOptions.table != null ? configOptions.table : root.env().getOrDefault("FLOE_TABLE", IngestConfig.DEFAULT_TABLE);
+    Settings read = null;
     try {
       Settings settings = configOptions.settings(root.env(), flags);
+      read = settings;
       table = settings.string(IngestConfig.TABLE, IngestConfig.DEFAULT_TABLE).trim();
       IngestConfig config = IngestConfig.from(settings);
       try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
@@ -108,8 +110,9 @@ final class IngestCommand implements Callable<Integer> {
       metrics(table, ExitCodes.OK, null, start);
       return ExitCodes.OK;
     } catch (RuntimeException e) {
-      metrics(table, FloeCli.exitCode(e), null, start);
-      throw e;
+      RuntimeException reported = TlsFailures.explain(e, read);
+      metrics(table, FloeCli.exitCode(reported), null, start);
+      throw reported;
     }
   }
 

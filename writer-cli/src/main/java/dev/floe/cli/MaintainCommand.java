@@ -79,6 +79,8 @@ final class MaintainCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         run(TableMaintenance.builder(catalog.catalog()).config(config).build(), out);
         out.flush();
+      } catch (RuntimeException e) {
+        throw TlsFailures.explain(e, settings);
       }
       return ExitCodes.OK;
     }

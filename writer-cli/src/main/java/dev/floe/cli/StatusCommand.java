@@ -38,6 +38,8 @@ final class StatusCommand implements Callable<Integer> {
     Map<String, Object> status;
     try (OpenCatalog catalog = OpenCatalog.from(settings)) {
       status = status(catalog.catalog().loadTable(id));
+    } catch (RuntimeException e) {
+      throw TlsFailures.explain(e, settings);
     }
     print(status, spec.commandLine().getOut());
     return ExitCodes.OK;

@@ -3,6 +3,8 @@ package dev.floe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.floe.catalog.TlsVerificationException;
+import dev.floe.catalog.TransportConfig;
 import dev.floe.core.TooManyRejectsException;
 import dev.floe.core.commit.CommitUnknownException;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.CertPathBuilderException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -148,5 +151,20 @@ class ExitCodesTest {
     assertThat(FloeCli.exitCode(new TooManyRejectsException("Cannot commit"))).isEqualTo(ExitCodes.TOO_MANY_REJECTS);
     assertThat(FloeCli.exitCode(new CommitFailedException("conflict"))).isEqualTo(ExitCodes.RETRYABLE);
     assertThat(FloeCli.exitCode(new IllegalArgumentException("Invalid x"))).isEqualTo(ExitCodes.USAGE);
+  }
+
+  /** Real handshakes with untrusted certificates run in catalog-adapter's tests and the ITs. */
+  @Test
+  void twoWhenATlsCertificateFailsVerificationNotOne() {
+    RuntimeException handshake =
+        new IllegalStateException(
+            "Unable to execute HTTP request",
+            new CertPathBuilderException("unable to find valid certification path to requested target"));
+    RuntimeException explained =
+        TlsVerificationException.explain(handshake, "S3 endpoint", "https://minio:9000", TransportConfig.defaults());
+
+    assertThat(explained).isInstanceOf(TlsVerificationException.class);
+    assertThat(FloeCli.exitCode(explained)).isEqualTo(ExitCodes.USAGE);
+    assertThat(FloeCli.exitCode(handshake)).isEqualTo(ExitCodes.RETRYABLE);
   }
 }

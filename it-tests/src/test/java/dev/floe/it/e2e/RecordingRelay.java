@@ -2,6 +2,8 @@ package dev.floe.it.e2e;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,12 +23,14 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP relay on 127.0.0.1 in front of a real server: every request is forwarded unchanged
  * (method, path, query, headers, body) and the server's answer is returned unchanged, while the
  * request line and headers are recorded. It neither understands nor imitates the protocol it
- * carries, so a test sees exactly what a client sent over the wire.
+ * carries, so a test sees exactly what a client sent over the wire. {@link #startTls} makes it
+ * terminate TLS, to put an HTTPS endpoint in front of a server that only speaks HTTP.
  */
 final class RecordingRelay implements AutoCloseable {
   /** Headers the JDK's HTTP client sets itself (or forbids setting): hop-by-hop and framing. */
@@ -66,28 +70,52 @@ final class RecordingRelay implements AutoCloseable {
   /** Starts relaying to {@code upstream} (scheme, host and port; the path is taken per request). */
   static RecordingRelay start(URI upstream) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      ExecutorService executor =
-          Executors.newCachedThreadPool(
-              task -> {
-                Thread thread = new Thread(task, "recording-relay");
-                thread.setDaemon(true);
-                return thread;
-              });
-      RecordingRelay relay = new RecordingRelay(upstream, server, executor);
-      server.createContext("/", relay::relay);
-      server.setExecutor(executor);
-      server.start();
-      return relay;
+      return start(upstream, HttpServer.create(loopback(), 0));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start a relay on 127.0.0.1", e);
     }
   }
 
+  /**
+   * Starts relaying HTTPS requests to {@code upstream}, presenting the certificate of {@code tls}
+   * to clients.
+   */
+  static RecordingRelay startTls(URI upstream, SSLContext tls) {
+    try {
+      HttpsServer server = HttpsServer.create(loopback(), 0);
+      server.setHttpsConfigurator(new HttpsConfigurator(tls));
+      return start(upstream, server);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start a TLS relay on 127.0.0.1", e);
+    }
+  }
+
+  private static InetSocketAddress loopback() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  private static RecordingRelay start(URI upstream, HttpServer server) {
+    ExecutorService executor =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "recording-relay");
+              thread.setDaemon(true);
+              return thread;
+            });
+    RecordingRelay relay = new RecordingRelay(upstream, server, executor);
+    server.createContext("/", relay::relay);
+    server.setExecutor(executor);
+    server.start();
+    return relay;
+  }
+
   /** This relay's address with the upstream's path, to give a client instead of the upstream's. */
   URI uri() {
     InetSocketAddress address = server.getAddress();
-    return URI.create("http://" + address.getHostString() + ":" + address.getPort() + upstream.getRawPath());
+    String scheme = server instanceof HttpsServer ? "https" : "http";
+    // The IP literal, not "localhost": the test certificates are issued for 127.0.0.1.
+    String host = address.getAddress().getHostAddress();
+    return URI.create(scheme + "://" + host + ":" + address.getPort() + upstream.getRawPath());
   }
 
   List<Request> requests() {

@@ -5,8 +5,9 @@
  * generated events and an independent Iceberg client reads them back; multipart uploads ({@link
  * dev.floe.it.e2e.MultipartUploadIT}), the {@code r2} S3 profile ({@link
  * dev.floe.it.e2e.R2ProfileIT}), the catalog bearer token ({@link dev.floe.it.e2e.CatalogTokenIT},
- * through a {@link dev.floe.it.e2e.RecordingRelay}), and the cron job's S3-prefix source with its
- * lease and claims ({@link dev.floe.it.e2e.S3PrefixSourceIT}). Each test works in its own namespace
+ * through a {@link dev.floe.it.e2e.RecordingRelay}), the cron job's S3-prefix source with its
+ * lease and claims ({@link dev.floe.it.e2e.S3PrefixSourceIT}), and TLS to S3 and to the catalog
+ * with and without {@code transport.ca-bundle} ({@link dev.floe.it.e2e.TlsTransportIT}). Each test works in its own namespace
  * and key prefix, so the tests are independent and also run against long-lived external servers.
  */
 package dev.floe.it.e2e;

@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ServersExtension} started, or external ones named by {@code FLOE_IT_*} environment variables. The
  * secret key and catalog token are {@link Secret}s, so {@link #toString()} never shows them.
  *
+ * @param s3Tls the same S3 API over HTTPS with a self-signed certificate: only the harness's own
+ *     s3proxy offers it
  * @param startedByHarness true when this test JVM started the servers, false for external ones
  */
 public record Endpoints(
@@ -36,6 +38,7 @@ public record Endpoints(
     String warehouse,
     URI catalogUri,
     Optional<Secret> catalogToken,
+    Optional<S3Tls> s3Tls,
     boolean startedByHarness) {
 
   static final String S3_ENDPOINT = "FLOE_IT_S3_ENDPOINT";
@@ -57,6 +60,18 @@ public record Endpoints(
     Objects.requireNonNull(warehouse, "warehouse");
     Objects.requireNonNull(catalogUri, "catalogUri");
     Objects.requireNonNull(catalogToken, "catalogToken");
+    Objects.requireNonNull(s3Tls, "s3Tls");
+  }
+
+  /**
+   * The S3 API over HTTPS on 127.0.0.1: same server, same bucket as {@link #s3Endpoint()}, with a
+   * certificate that no JVM trusts by default.
+   */
+  public record S3Tls(URI endpoint, SelfSignedCertificate certificate) {
+    public S3Tls {
+      Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(certificate, "certificate");
+    }
   }
 
   /**
@@ -106,6 +121,7 @@ public record Endpoints(
             value(env, WAREHOUSE),
             URI.create(catalogUri),
             Optional.ofNullable(token).map(Secret::of),
+            Optional.empty(),
             false));
   }
 

@@ -41,6 +41,7 @@ class EndpointsTest {
                 "account_bucket",
                 URI.create("https://catalog.example/account/bucket"),
                 Optional.empty(),
+                Optional.empty(),
                 false));
   }
 

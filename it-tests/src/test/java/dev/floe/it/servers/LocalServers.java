@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * s3proxy (filesystem backend) and Iceberg's REST catalog fixture (JDBC catalog on a SQLite file,
- * S3FileIO against that s3proxy), each a child process listening on a free 127.0.0.1 port. Logs go
- * to {@code target/servers/*.log}; data to {@code target/servers/data}, wiped at each start.
+ * S3FileIO against that s3proxy), each a child process listening on a free 127.0.0.1 port. s3proxy
+ * also serves HTTPS on a second port, with a self-signed certificate made at start ({@link
+ * Endpoints#s3Tls()}). Logs go to {@code target/servers/*.log}; data to {@code
+ * target/servers/data}, wiped at each start.
  */
 public final class LocalServers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalServers.class);
@@ -52,8 +54,10 @@ public final class LocalServers implements AutoCloseable {
   static LocalServers start(ServerLayout layout) {
     long startNanos = System.nanoTime();
     Path data = freshDirectory(layout.serversDir().resolve("data"));
-    int[] ports = freePorts(2);
+    int[] ports = freePorts(3);
     SecureRandom random = new SecureRandom();
+    SelfSignedCertificate certificate =
+        SelfSignedCertificate.forLoopback(createDirectories(data.resolve("tls")), "s3proxy");
     Endpoints endpoints =
         new Endpoints(
             URI.create("http://" + LOOPBACK + ":" + ports[0]),
@@ -65,6 +69,9 @@ public final class LocalServers implements AutoCloseable {
             "s3://" + BUCKET + "/warehouse",
             URI.create("http://" + LOOPBACK + ":" + ports[1]),
             Optional.empty(),
+            Optional.of(
+                new Endpoints.S3Tls(
+                    URI.create("https://" + LOOPBACK + ":" + ports[2]), certificate)),
             true);
 
     // A shutdown hook stops whatever has started should the JVM exit before close().
@@ -79,6 +86,7 @@ public final class LocalServers implements AutoCloseable {
       ServerProcess catalog = startRestCatalog(layout, data, endpoints, ports[1]);
       processes.add(catalog);
       s3.awaitHttp("/", status -> true, STARTUP_TIMEOUT);
+      s3.awaitListening(endpoints.s3Tls().orElseThrow().endpoint(), STARTUP_TIMEOUT);
       catalog.awaitHttp("/v1/config", status -> status == 200, STARTUP_TIMEOUT);
       try (S3Client client = endpoints.newS3Client()) {
         client.createBucket(request -> request.bucket(BUCKET));
@@ -97,13 +105,17 @@ public final class LocalServers implements AutoCloseable {
 
   private static ServerProcess startS3Proxy(ServerLayout layout, Path data, Endpoints endpoints) {
     Path blobs = createDirectories(data.resolve("s3"));
-    // The credential goes in a file only this user can read, never on a command line.
+    Endpoints.S3Tls tls = endpoints.s3Tls().orElseThrow();
+    // The credentials go in a file only this user can read, never on a command line.
     Path properties =
         writePrivateFile(
             data.resolve("s3proxy.properties"),
             String.join(
                 "\n",
                 "s3proxy.endpoint=" + endpoints.s3Endpoint(),
+                "s3proxy.secure-endpoint=" + tls.endpoint(),
+                "s3proxy.keystore-path=" + tls.certificate().keystore(),
+                "s3proxy.keystore-password=" + tls.certificate().password().reveal(),
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + endpoints.accessKeyId(),
                 "s3proxy.credential=" + endpoints.secretAccessKey().reveal(),

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.awaitility.core.ConditionTimeoutException;
@@ -73,13 +76,25 @@ public final class ServerProcess {
    */
   public void awaitHttp(String path, IntPredicate ready, Duration timeout) {
     URI probe = uri.resolve(path);
+    waitUntil(probe, () -> answers(probe, ready), timeout);
+  }
+
+  /**
+   * Waits until {@code address} (another port of this server, e.g. its HTTPS one) accepts TCP
+   * connections; for a TLS port whose certificate the JDK's HTTP client would refuse.
+   */
+  public void awaitListening(URI address, Duration timeout) {
+    waitUntil(address, () -> accepts(address), timeout);
+  }
+
+  private void waitUntil(URI probe, Callable<Boolean> ready, Duration timeout) {
     try {
       await(name + " at " + probe)
           .atMost(timeout)
           .pollDelay(Duration.ZERO)
           .pollInterval(POLL_INTERVAL)
           .failFast(name + " exited", () -> !process.isAlive())
-          .until(() -> answers(probe, ready));
+          .until(ready);
     } catch (TerminalFailureException e) {
       throw new IllegalStateException(
           String.format(
@@ -92,6 +107,15 @@ public final class ServerProcess {
               "Cannot start %s: no answer at %s within %d s%s",
               name, probe, timeout.toSeconds(), logExcerpt()),
           e);
+    }
+  }
+
+  private static boolean accepts(URI address) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address.getHost(), address.getPort()), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

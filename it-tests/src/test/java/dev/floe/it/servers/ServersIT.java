@@ -91,7 +91,9 @@ class ServersIT {
     assumeTrue(endpoints.startedByHarness(), "external servers: their binding is not ours");
     assumeTrue(ListeningSockets.available(), "no /proc/net/tcp on this platform");
 
-    for (URI server : List.of(endpoints.s3Endpoint(), endpoints.catalogUri())) {
+    List<URI> servers = new ArrayList<>(List.of(endpoints.s3Endpoint(), endpoints.catalogUri()));
+    endpoints.s3Tls().ifPresent(tls -> servers.add(tls.endpoint()));
+    for (URI server : servers) {
       List<InetAddress> addresses = ListeningSockets.localAddresses(server.getPort());
       assertThat(addresses)
           .as("listening addresses of %s", server)
