@@ -37,7 +37,7 @@ final class BenchReport {
         wrote ? String.format("%,.0f", events / seconds) : "",
         wrote ? String.format("%,.0f", events / cpuSeconds) : "",
         wrote ? Long.toString(contents.files()) : "",
-        wrote ? String.format("%.1f", contents.bytes() / 1e6) : "",
+        wrote ? String.format("%,d", contents.bytes()) : "",
         wrote ? String.format("%,d", contents.rows()) : "",
         peakRss >= 0 ? String.format("%.0f", peakRss / 1e6) : "",
         loadBefore,
@@ -48,7 +48,7 @@ final class BenchReport {
     List<String> lines = new ArrayList<>();
     lines.add(String.format("%,d events, %.1f MB of NDJSON (%.0f bytes per event)",
         events, inputBytes / 1e6, (double) inputBytes / events));
-    lines.add("| phase | wall s | CPU s | servers' CPU s | events/s | events per CPU-s | files | MB written"
+    lines.add("| phase | wall s | CPU s | servers' CPU s | events/s | events per CPU-s | files | bytes written"
         + " | rows read back | peak RSS MB | load avg (1 5 15 min) before -> after |");
     lines.add("|---|---|---|---|---|---|---|---|---|---|---|");
     lines.addAll(rows);
