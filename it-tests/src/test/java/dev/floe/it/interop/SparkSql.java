@@ -90,7 +90,7 @@ public final class SparkSql implements AutoCloseable {
    * @throws IllegalStateException naming the log and quoting its end, when the driver exits or is
    *     not ready within the time-out
    */
-  static SparkSql start(ServerLayout layout) {
+  public static SparkSql start(ServerLayout layout) {
     long startNanos = System.nanoTime();
     Path log = layout.log("spark");
     Path scratch = layout.serversDir().resolve("spark");
@@ -173,7 +173,7 @@ public final class SparkSql implements AutoCloseable {
   }
 
   /** The driver's process id; in local mode Spark's executors are threads of it. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -197,14 +197,23 @@ public final class SparkSql implements AutoCloseable {
    * @throws IllegalStateException with Spark's error when the statement fails
    */
   public synchronized List<JsonNode> sql(String statement) {
+    return sql(statement, REQUEST_TIMEOUT);
+  }
+
+  /** As {@link #sql(String)}, waiting up to {@code timeout} (a benchmark's long statement). */
+  public synchronized List<JsonNode> sql(String statement, Duration timeout) {
     ObjectNode request = JSON.createObjectNode();
     request.put("sql", statement);
     List<JsonNode> rows = new ArrayList<>();
-    call(request, statement).get("rows").forEach(rows::add);
+    call(request, statement, timeout).get("rows").forEach(rows::add);
     return rows;
   }
 
   private JsonNode call(ObjectNode request, String what) {
+    return call(request, what, REQUEST_TIMEOUT);
+  }
+
+  private JsonNode call(ObjectNode request, String what, Duration timeout) {
     try {
       requests.write(JSON.writeValueAsString(request));
       requests.newLine();
@@ -212,7 +221,7 @@ public final class SparkSql implements AutoCloseable {
     } catch (IOException e) {
       throw failure("Cannot send to Spark (" + what + "): " + e.getMessage());
     }
-    JsonNode answer = awaitAnswer(what, REQUEST_TIMEOUT);
+    JsonNode answer = awaitAnswer(what, timeout);
     if (!answer.path("ok").asBoolean()) {
       throw new IllegalStateException(
           "Spark failed on " + what + ": " + answer.path("error").asText() + " (log " + log + ")");

@@ -128,21 +128,26 @@ public final class Committer {
       set.put(BatchLedger.carriedKey(now, runId), String.join(",", batchDigests));
     }
     Set<String> remove = BatchLedger.carriedBefore(table.properties(), now - options.dedupeWindow().toMillis());
-    Transaction transaction = set.isEmpty() && remove.isEmpty() ? null : table.newTransaction();
-    AppendFiles append = transaction == null ? table.newAppend() : transaction.newAppend();
+    // A transaction even with no properties to set, as it saves a catalog request: a plain append
+    // reads the table again after committing (to clean up after failed attempts), a transaction
+    // takes the new metadata from the catalog's answer. Started from the metadata the run holds
+    // (see LoadedOperations), it reads the table once, just before committing, validates against
+    // that state (again on every retry), and the catalog commits only if the table is still there.
+    Transaction transaction = LoadedOperations.newTransaction(table);
+    AppendFiles append = transaction.newAppend();
     files.forEach(append::appendFile);
     BatchLedger.summary(runId, batchDigests).forEach(append::set);
     extraSummary.forEach(append::set);
     append.validateWith(BatchLedger.notYetCommitted(runId, batchDigests));
     try {
       append.commit();
-      if (transaction != null) {
+      if (!set.isEmpty() || !remove.isEmpty()) {
         UpdateProperties properties = transaction.updateProperties();
         set.forEach(properties::set);
         remove.forEach(properties::remove);
         properties.commit();
-        transaction.commitTransaction();
       }
+      transaction.commitTransaction();
     } catch (ValidationException e) {
       throw new BatchesAlreadyCommittedException(
           "Cannot commit run " + runId + " to " + table.name() + ": " + e.getMessage(), e);

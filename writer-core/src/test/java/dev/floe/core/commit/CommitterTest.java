@@ -2,6 +2,12 @@ package dev.floe.core.commit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.withSettings;
 
 import dev.floe.core.IngestConfig;
 import dev.floe.core.TestTables;
@@ -22,20 +28,20 @@ import java.util.function.Supplier;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.RESTException;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.LocationProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.AdditionalAnswers;
 
 class CommitterTest {
   @TempDir Path warehouse;
@@ -47,8 +53,6 @@ class CommitterTest {
   void createTable() {
     table = TableBootstrap.loadOrCreate(
         TestTables.catalog(warehouse), TestTables.EVENTS, IngestConfig.from(Settings.empty()).definition());
-    // Iceberg's own retries would absorb injected conflicts; the committer's retries are under test.
-    table.updateProperties().set("commit.retry.num-retries", "0").commit();
     committer = new Committer(new CommitOptions(3, Duration.ofMillis(100), Duration.ofSeconds(1), CommitOptions.DEFAULT_DEDUPE_WINDOW), sleeps::add);
   }
 
@@ -78,7 +82,41 @@ class CommitterTest {
   }
 
   @Test
+  void readsTheTableOnceJustBeforeCommittingAndCommitsOnce() {
+    TableOperations operations = delegatingTo(((HasTableOperations) table).operations());
+    Table counted = new BaseTable(operations, table.name());
+
+    committer.commit(counted, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    committer.commit(counted, List.of(file("f2")), "run-2", List.of("d2"), Map.of(), Map.of("floe.source.x.last-run", "c2"));
+
+    // Per commit: the read the commit is validated against, and the commit; Iceberg's
+    // Table.newTransaction() would read once more, a plain append once more after committing.
+    verify(operations, times(2)).refresh();
+    verify(operations, times(2)).commit(any(), any());
+  }
+
+  @Test
+  void aTableLoadedBeforeAnotherRunCommittedTheSameBatchStillFailsValidation() {
+    String digest = BatchLedger.digest("batch-a");
+    Table loadedEarly = TestTables.catalog(warehouse).loadTable(TestTables.EVENTS);
+    committer.commit(table, List.of(file("f1")), "run-1", List.of(digest), Map.of());
+    long before = table.currentSnapshot().snapshotId();
+
+    // loadedEarly still shows the table without run-1's snapshot: the commit must read it again.
+    assertThat(loadedEarly.currentSnapshot()).isNull();
+    assertThatThrownBy(() -> committer.commit(loadedEarly, List.of(file("f2")), "run-2", List.of(digest), Map.of()))
+        .isInstanceOf(BatchesAlreadyCommittedException.class)
+        .hasMessageStartingWith("Cannot commit run run-2 to test.do_state.changes:")
+        .hasMessageContaining("batches already committed by another run: [" + digest + "]");
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(before);
+    assertThat(table.snapshots()).hasSize(1);
+  }
+
+  @Test
   void retriesCommitFailuresWithBackoffAndGivesUpAfterMaxAttempts() {
+    // Conflicts reach the committer at once, instead of first going through Iceberg's own retries.
+    table.updateProperties().set(TableProperties.COMMIT_NUM_RETRIES, "0").commit();
     Table flaky = failingCommits(table, 2, () -> new CommitFailedException("conflict"));
     Snapshot snapshot = committer.commit(flaky, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
     assertThat(snapshot.summary()).containsEntry(BatchLedger.RUN_ID, "run-1");
@@ -159,9 +197,9 @@ class CommitterTest {
     assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
     table.refresh();
     assertThat(table.snapshots()).hasSize(1);
-    Snapshot viaTransaction =
+    Snapshot withTableProperties =
         committer.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of(), Map.of("floe.source.x.last-run", "c1"));
-    assertThat(viaTransaction.snapshotId()).isEqualTo(first.snapshotId());
+    assertThat(withTableProperties.snapshotId()).isEqualTo(first.snapshotId());
   }
 
   @Test
@@ -212,71 +250,51 @@ class CommitterTest {
     assertThat(table.snapshots()).hasSize(2);
   }
 
-  /** The table, except that its first {@code failures} commits throw {@code error} instead of committing. */
+  /** A table whose first {@code failures} catalog commits throw {@code error} instead of committing. */
   private static Table failingCommits(Table real, int failures, Supplier<RuntimeException> error) {
-    return flaky(real, failures, false, error);
+    AtomicInteger calls = new AtomicInteger();
+    return withCommits(real, (operations, base, metadata) -> {
+      if (calls.getAndIncrement() < failures) {
+        throw error.get();
+      }
+      operations.commit(base, metadata);
+    });
   }
 
-  /** The table, except that its first commit lands and then loses the response. */
+  /** A table whose catalog commit lands, then loses the response. */
   private static Table landedButUnknown(Table real) {
     return landedButUnknown(real, () -> new CommitStateUnknownException(new RuntimeException("response lost")));
   }
 
-  /** The table, except that its first commit lands and then throws {@code error}. */
+  /** A table whose catalog commit lands, then throws {@code error}. */
   private static Table landedButUnknown(Table real, Supplier<RuntimeException> error) {
-    return flaky(real, 1, true, error);
+    return withCommits(real, (operations, base, metadata) -> {
+      operations.commit(base, metadata);
+      throw error.get();
+    });
+  }
+
+  /** What a table's catalog commit does instead, given the table's real operations. */
+  private interface CatalogCommit {
+    void commit(TableOperations operations, TableMetadata base, TableMetadata metadata);
   }
 
   /**
-   * Fails at the catalog boundary (where a REST client fails), below Iceberg's own retries and
-   * whatever update (append or transaction) the committer uses.
+   * {@code real} with its catalog commits ({@link TableOperations#commit}, the one call that
+   * changes the table) done by {@code commit}; every other call goes to its operations as before.
    */
-  private static Table flaky(Table real, int failures, boolean land, Supplier<RuntimeException> error) {
-    TableOperations ops = ((HasTableOperations) real).operations();
-    AtomicInteger calls = new AtomicInteger();
-    TableOperations failing =
-        new TableOperations() {
-          @Override
-          public TableMetadata current() {
-            return ops.current();
-          }
+  private static Table withCommits(Table real, CatalogCommit commit) {
+    TableOperations operations = ((HasTableOperations) real).operations();
+    TableOperations injected = delegatingTo(operations);
+    doAnswer(call -> {
+      commit.commit(operations, call.getArgument(0), call.getArgument(1));
+      return null;
+    }).when(injected).commit(any(), any());
+    return new BaseTable(injected, real.name());
+  }
 
-          @Override
-          public TableMetadata refresh() {
-            return ops.refresh();
-          }
-
-          @Override
-          public void commit(TableMetadata base, TableMetadata metadata) {
-            if (calls.getAndIncrement() < failures) {
-              if (land) {
-                ops.commit(base, metadata);
-              }
-              throw error.get();
-            }
-            ops.commit(base, metadata);
-          }
-
-          @Override
-          public FileIO io() {
-            return ops.io();
-          }
-
-          @Override
-          public String metadataFileLocation(String fileName) {
-            return ops.metadataFileLocation(fileName);
-          }
-
-          @Override
-          public LocationProvider locationProvider() {
-            return ops.locationProvider();
-          }
-
-          @Override
-          public long newSnapshotId() {
-            return ops.newSnapshotId();
-          }
-        };
-    return new BaseTable(failing, real.name());
+  /** A mock that forwards every call to {@code operations}, to be stubbed where a test injects. */
+  private static TableOperations delegatingTo(TableOperations operations) {
+    return mock(TableOperations.class, withSettings().defaultAnswer(AdditionalAnswers.delegatesTo(operations)));
   }
 }

@@ -1,0 +1,121 @@
+package dev.floe.it.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floe.it.servers.Endpoints;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code floe ingest} of a file as its own process, the way {@code bin/floe} runs it ({@code
+ * java -XX:+UseSerialGC -jar writer-cli/target/floe.jar}), under {@code /usr/bin/time}, which
+ * reports the whole process: wall time, user and system CPU of all its threads, peak RSS.
+ */
+final class FloeIngestProcess {
+  static final Path TIME = Path.of("/usr/bin/time");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param summary the line {@code --json} printed
+   * @param wall elapsed time as {@code time} measured it
+   */
+  record Result(JsonNode summary, Duration wall, double userSeconds, double systemSeconds, long peakRssBytes) {
+    double cpuSeconds() {
+      return userSeconds + systemSeconds;
+    }
+  }
+
+  private FloeIngestProcess() {}
+
+  /**
+   * Runs {@code floe ingest --json --table TABLE FILE} against these endpoints; configuration and
+   * keys go in its environment, never on its command line. Its output goes to {@code logs}.
+   *
+   * @throws IllegalStateException naming the log, when floe fails or runs out of {@code timeout}
+   */
+  static Result run(Path jar, Endpoints endpoints, String table, Path input, Path logs, Duration timeout) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("Cannot find " + jar + ": build it with -am (mvn -pl it-tests -am verify -Pbench)");
+    }
+    if (!Files.isExecutable(TIME)) {
+      throw new IllegalStateException("Cannot find " + TIME + " (GNU time), which measures floe's process");
+    }
+    Path out = logs.resolve("floe-ingest.out");
+    Path err = logs.resolve("floe-ingest.err");
+    Path times = logs.resolve("floe-ingest.time");
+    List<String> command = new ArrayList<>(List.of(TIME.toString(), "-f", "%e %U %S %M", "-o", times.toString()));
+    command.addAll(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
+        "ingest", "--json", "--table", table, "--dead-letter-dir", logs.resolve("dead-letters").toString(),
+        input.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().keySet().removeIf(key -> key.startsWith("FLOE_") || key.startsWith("AWS_"));
+    builder.environment().putAll(environment(endpoints));
+    try {
+      Files.createDirectories(logs);
+      Process process = builder.start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new IllegalStateException("floe ingest did not finish within " + timeout + "; see " + err);
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("floe ingest exited " + process.exitValue() + "; see " + err);
+      }
+      String[] measured = lastLine(times).split(" ");
+      return new Result(
+          JSON.readTree(lastJsonLine(out)),
+          Duration.ofMillis(Math.round(Double.parseDouble(measured[0]) * 1000)),
+          Double.parseDouble(measured[1]),
+          Double.parseDouble(measured[2]),
+          Long.parseLong(measured[3]) * 1024);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot run floe ingest: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted waiting for floe ingest", e);
+    }
+  }
+
+  /** The environment a cron job would give floe for this REST catalog and S3 API. */
+  private static Map<String, String> environment(Endpoints endpoints) {
+    Map<String, String> env = new TreeMap<>();
+    env.put("FLOE_CATALOG_TYPE", "rest");
+    env.put("FLOE_CATALOG_URI", endpoints.catalogUri().toString());
+    env.put("FLOE_WAREHOUSE", endpoints.warehouse());
+    env.put("FLOE_S3_ENDPOINT", endpoints.s3Endpoint().toString());
+    env.put("FLOE_S3_REGION", endpoints.region());
+    env.put("FLOE_S3_PATH_STYLE", "true");
+    env.put("AWS_ACCESS_KEY_ID", endpoints.accessKeyId());
+    env.put("AWS_SECRET_ACCESS_KEY", endpoints.secretAccessKey().reveal());
+    endpoints.catalogToken().ifPresent(token -> env.put("FLOE_CATALOG_TOKEN", token.reveal()));
+    return env;
+  }
+
+  private static String lastLine(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    return lines.get(lines.size() - 1).trim();
+  }
+
+  private static String lastJsonLine(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).startsWith("{")) {
+        return lines.get(i);
+      }
+    }
+    throw new IllegalStateException("floe ingest printed no JSON line to " + file);
+  }
+}
