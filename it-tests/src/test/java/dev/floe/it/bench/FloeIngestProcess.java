@@ -16,9 +16,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code floe ingest} of a file as its own process, the way {@code bin/floe} runs it ({@code
- * java -XX:+UseSerialGC -jar writer-cli/target/floe.jar}), under {@code /usr/bin/time}, which
- * reports the whole process: wall time, user and system CPU of all its threads, peak RSS.
+ * One {@code floe ingest} of a file as its own process, run by {@code bin/floe} as a user runs it
+ * (serial GC, its class-data-sharing archive made beforehand by an untimed {@code bin/floe
+ * --version}), under {@code /usr/bin/time}, which reports the whole process: wall time, user and
+ * system CPU of all its threads, peak RSS.
  */
 final class FloeIngestProcess {
   static final Path TIME = Path.of("/usr/bin/time");
@@ -42,9 +43,9 @@ final class FloeIngestProcess {
    *
    * @throws IllegalStateException naming the log, when floe fails or runs out of {@code timeout}
    */
-  static Result run(Path jar, Endpoints endpoints, String table, Path input, Path logs, Duration timeout) {
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("Cannot find " + jar + ": build it with -am (mvn -pl it-tests -am verify -Pbench)");
+  static Result run(Path launcher, Endpoints endpoints, String table, Path input, Path logs, Duration timeout) {
+    if (!Files.isExecutable(launcher)) {
+      throw new IllegalStateException("Cannot find " + launcher + " (bin/floe of this checkout)");
     }
     if (!Files.isExecutable(TIME)) {
       throw new IllegalStateException("Cannot find " + TIME + " (GNU time), which measures floe's process");
@@ -54,8 +55,7 @@ final class FloeIngestProcess {
     Path times = logs.resolve("floe-ingest.time");
     List<String> command = new ArrayList<>(List.of(TIME.toString(), "-f", "%e %U %S %M", "-o", times.toString()));
     command.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
-        "ingest", "--json", "--table", table, "--dead-letter-dir", logs.resolve("dead-letters").toString(),
+        launcher.toString(), "ingest", "--json", "--table", table, "--dead-letter-dir", logs.resolve("dead-letters").toString(),
         input.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(out.toFile())
@@ -65,6 +65,7 @@ final class FloeIngestProcess {
     builder.environment().putAll(environment(endpoints));
     try {
       Files.createDirectories(logs);
+      prepare(launcher, logs, timeout);
       Process process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -86,6 +87,19 @@ final class FloeIngestProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted waiting for floe ingest", e);
+    }
+  }
+
+  /** Lets {@code bin/floe} build its jar and class-data-sharing archive if it has to, untimed. */
+  private static void prepare(Path launcher, Path logs, Duration timeout) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(launcher.toString(), "--version")
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve("floe-prepare.out").toFile())
+            .start();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException("bin/floe --version failed; see " + logs.resolve("floe-prepare.out"));
     }
   }
 

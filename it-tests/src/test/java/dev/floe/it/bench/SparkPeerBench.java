@@ -50,7 +50,7 @@ class SparkPeerBench {
   void floeAndSparkAppendTheSameFile(Endpoints endpoints) {
     long events = Long.getLong("bench.events", 1_000_000);
     long seed = Long.getLong("bench.seed", 42);
-    Path jar = Path.of(System.getProperty("floe.bench.jar", "../writer-cli/target/floe.jar")).toAbsolutePath();
+    Path launcher = Path.of(System.getProperty("floe.bench.launcher", "../bin/floe")).toAbsolutePath().normalize();
     ServerLayout layout = ServerLayout.fromSystemProperties();
     Path dir = layout.serversDir().getParent().resolve("bench");
     List<String> report = new ArrayList<>(BenchReport.machine());
@@ -73,7 +73,7 @@ class SparkPeerBench {
         String floeLoadBefore = ProcStats.loadAverage();
         double serversBefore = ProcStats.serversCpuSeconds();
         FloeIngestProcess.Result floe =
-            FloeIngestProcess.run(jar, endpoints, floeTable.toString(), input, dir.resolve("logs"), RUN_TIMEOUT);
+            FloeIngestProcess.run(launcher, endpoints, floeTable.toString(), input, dir.resolve("logs"), RUN_TIMEOUT);
         double floeServersCpu = ProcStats.serversCpuSeconds() - serversBefore;
         String floeLoadAfter = ProcStats.loadAverage();
         JsonNode summary = floe.summary();
