@@ -7,6 +7,7 @@ import dev.floe.core.commit.Committer;
 import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.decode.DecodeStats;
 import dev.floe.core.decode.EventDecoder;
+import dev.floe.core.decode.RowHandoff;
 import dev.floe.core.filter.EventFilter;
 import dev.floe.core.write.PartitionedWriter;
 import java.io.IOException;
@@ -117,16 +118,19 @@ final class IngestRun {
       return "Cannot open " + batch.source() + ": " + e;
     }
     DecodeStats stats;
-    try (in) {
-      // Rows: the decoder's fast path, one reused row per source and no object per field.
-      stats = decoder.decodeRows(batch.source(), in, event -> {
-        if (filter.test(event)) {
-          sink.accept(event);
-          written++;
-        } else {
-          filtered++;
-        }
-      }, reject -> rejects.reject(digest, reject));
+    // Rows: the decoder's fast path, one reused row per source and no object per field. Decoding
+    // runs here; filtering and writing on the handoff's thread, so the two overlap.
+    try (in;
+        RowHandoff handoff = decoder.handoff("floe-write-" + runId, event -> {
+          if (filter.test(event)) {
+            sink.accept(event);
+            written++;
+          } else {
+            filtered++;
+          }
+        })) {
+      stats = decoder.decodeRows(batch.source(), in, handoff, reject -> rejects.reject(digest, reject));
+      handoff.finish();
     } catch (IOException e) {
       // Closing a fully read input failed: nothing was lost.
       LOG.debug("Cannot close {}: {}", batch.source(), e.toString());

@@ -17,9 +17,11 @@ import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.commit.Committer;
 import dev.floe.core.config.Settings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,6 +148,36 @@ class FloeWriterTest {
     IngestResult retry = writer(config).ingest(Batch.ofFile(input));
     assertThat(retry.eventsWritten()).isEqualTo(1);
     assertThat(retry.eventsRejected()).isEqualTo(1);
+  }
+
+  @Test
+  void aStorageFailureWhileWritingFailsTheRunAndDeletesWhatItWrote() throws IOException {
+    // Three days, so three data files; the second cannot be created. Writing runs on a thread of
+    // its own: the failure must reach the run, and the clean-up wait for that thread.
+    Path input =
+        file("days.ndjson",
+            TestTables.ndjson("do-a", 1, T),
+            TestTables.ndjson("do-a", 2, T.plus(Duration.ofDays(1))),
+            TestTables.ndjson("do-a", 3, T.plus(Duration.ofDays(2))));
+    HadoopCatalog failing = new HadoopCatalog();
+    failing.setConf(new org.apache.hadoop.conf.Configuration());
+    failing.initialize(
+        "test",
+        Map.of("warehouse", dir.resolve("warehouse").toUri().toString(), "io-impl", FailingFileIO.class.getName()));
+    FloeWriter writer = FloeWriter.builder(failing).config(config).build();
+    FailingFileIO.DATA_FILES_ALLOWED.set(1);
+    try {
+      assertThatThrownBy(() -> writer.ingest(Batch.ofFile(input)))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("Cannot create ")
+          .hasRootCauseMessage("No space left on device");
+    } finally {
+      FailingFileIO.DATA_FILES_ALLOWED.set(Integer.MAX_VALUE);
+    }
+
+    assertThat(TestTables.dataFilesOnDisk(writer.table())).isEmpty();
+    assertThat(writer.table().currentSnapshot()).isNull();
+    assertThat(writer(config).ingest(Batch.ofFile(input)).eventsWritten()).isEqualTo(3);
   }
 
   @Test

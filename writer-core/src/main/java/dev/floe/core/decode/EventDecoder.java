@@ -102,6 +102,14 @@ public final class EventDecoder {
             new FastLineDecoder(columns, limits), rows, checkedRejects));
   }
 
+  /**
+   * A consumer of this decoder's rows that passes them on to {@code rows} on a thread of its own
+   * (see {@link RowHandoff}), for {@link #decodeRows} to overlap with what follows decoding.
+   */
+  public RowHandoff handoff(String threadName, Consumer<EventRow> rows) {
+    return new RowHandoff(threadName, new EventRow(schema, columns), rows);
+  }
+
   private interface RunFactory {
     DecodeRun create(ObjectDecoder objects, Consumer<Reject> checkedRejects);
   }

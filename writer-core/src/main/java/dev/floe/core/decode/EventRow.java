@@ -77,6 +77,10 @@ public final class EventRow implements Record {
     lengths[position] = length;
   }
 
+  ColumnKind kind(int position) {
+    return kinds[position];
+  }
+
   void setLong(int position, long value) {
     present[position] = true;
     longs[position] = value;

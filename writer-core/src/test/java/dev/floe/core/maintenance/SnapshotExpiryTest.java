@@ -1,13 +1,13 @@
 package dev.floe.core.maintenance;
 
-import dev.floe.core.config.Settings;
-import dev.floe.core.commit.CommitOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestResult;
 import dev.floe.core.commit.BatchLedger;
+import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.config.DataSize;
+import dev.floe.core.config.Settings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

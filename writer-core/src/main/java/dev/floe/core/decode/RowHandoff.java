@@ -1,0 +1,240 @@
+package dev.floe.core.decode;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * Passes decoded rows to a second thread, in order, so that decoding (reading, UTF-8 checks, JSON)
+ * and what follows it (the filter, Parquet encoding and ZSTD, uploads) run on two cores at once.
+ *
+ * <p>Rows are copied into blocks of up to {@value #BLOCK_ROWS} rows; {@value #BLOCKS} blocks are
+ * reused in turn, so memory stays bounded whatever the batch size, and the decoding thread waits
+ * when the other one falls behind. A failure of the consumer (a storage error, say) surfaces on the
+ * decoding thread as the same exception, at its next row or at {@link #finish()}; once it has
+ * failed, the consumer sees no further rows. {@link #close()} without {@link #finish()} (the
+ * decoder failed) stops the consumer after the row it is on and waits for it, so the caller may
+ * clean up what the consumer wrote once {@code close} returns.
+ */
+public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
+  static final int BLOCK_ROWS = 1024;
+  static final int BLOCKS = 4;
+  /** A block is handed over early once its string bytes pass this. */
+  static final int BLOCK_BYTES = 1 << 20;
+
+  private static final Block END = new Block(0);
+
+  private final BlockingQueue<Block> full = new ArrayBlockingQueue<>(BLOCKS + 1);
+  private final BlockingQueue<Block> free = new ArrayBlockingQueue<>(BLOCKS);
+  private final EventRow view;
+  private final Consumer<EventRow> consumer;
+  private final Thread thread;
+  private volatile Throwable failure;
+  private volatile boolean stopped;
+  private Block current;
+  private boolean finished;
+
+  /**
+   * Starts the consuming thread.
+   *
+   * @param name the thread's name
+   * @param view an empty row of the decoder's schema, the one the consumer is given
+   */
+  RowHandoff(String name, EventRow view, Consumer<EventRow> consumer) {
+    this.view = Objects.requireNonNull(view, "view");
+    this.consumer = Objects.requireNonNull(consumer, "consumer");
+    for (int i = 0; i < BLOCKS; i++) {
+      free.add(new Block(view.size()));
+    }
+    this.thread = new Thread(this::consume, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Copies {@code row} for the consumer; throws the consumer's failure if it has failed. */
+  @Override
+  public void accept(EventRow row) {
+    throwIfFailed();
+    if (current == null) {
+      current = take(free);
+    }
+    current.add(row);
+    if (current.rows == BLOCK_ROWS || current.used >= BLOCK_BYTES) {
+      handOver();
+    }
+  }
+
+  /** Hands over the last rows and waits until the consumer has taken every row. */
+  public void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (current != null && current.rows > 0) {
+      handOver();
+    }
+    put(END);
+    join();
+    throwIfFailed();
+  }
+
+  /** Stops the consumer unless {@link #finish()} ran, and waits for it. */
+  @Override
+  public void close() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    stopped = true;
+    full.clear();
+    put(END);
+    join();
+  }
+
+  private void handOver() {
+    put(current);
+    current = null;
+  }
+
+  private void consume() {
+    try {
+      for (Block block = take(full); block != END; block = take(full)) {
+        for (int i = 0; i < block.rows && !stopped && failure == null; i++) {
+          block.replay(i, view);
+          consumer.accept(view);
+        }
+        block.clear();
+        free.put(block);
+      }
+    } catch (Throwable t) {
+      failure = t;
+      drain();
+    }
+  }
+
+  /** After a failure: recycles blocks until the end, so that the decoding thread never waits forever. */
+  private void drain() {
+    try {
+      for (Block block = full.take(); block != END; block = full.take()) {
+        block.clear();
+        free.put(block);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void throwIfFailed() {
+    Throwable t = failure;
+    if (t instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (t instanceof Error error) {
+      throw error;
+    }
+    if (t != null) {
+      throw new IllegalStateException("Cannot write rows: " + t.getMessage(), t);
+    }
+  }
+
+  private Block take(BlockingQueue<Block> queue) {
+    try {
+      return queue.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while handing rows over", e);
+    }
+  }
+
+  private void put(Block block) {
+    try {
+      full.put(block);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while handing rows over", e);
+    }
+  }
+
+  private void join() {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      stopped = true;
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for rows to be written", e);
+    }
+  }
+
+  /** Rows copied column by column: presence, longs (doubles by their bits), string bytes. */
+  private static final class Block {
+    private final int columns;
+    private final boolean[] present;
+    private final long[] longs;
+    private final int[] offsets;
+    private final int[] lengths;
+    private byte[] bytes;
+    private int rows;
+    private int used;
+
+    Block(int columns) {
+      this.columns = columns;
+      this.present = new boolean[BLOCK_ROWS * columns];
+      this.longs = new long[BLOCK_ROWS * columns];
+      this.offsets = new int[BLOCK_ROWS * columns];
+      this.lengths = new int[BLOCK_ROWS * columns];
+      this.bytes = new byte[columns == 0 ? 0 : BLOCK_BYTES + (BLOCK_BYTES >> 2)];
+    }
+
+    void add(EventRow row) {
+      int base = rows * columns;
+      for (int c = 0; c < columns; c++) {
+        int slot = base + c;
+        present[slot] = !row.isNull(c);
+        if (!present[slot]) {
+          continue;
+        }
+        switch (row.kind(c)) {
+          case STRING, JSON -> {
+            int length = row.length(c);
+            if (used + length > bytes.length) {
+              bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, used + length));
+            }
+            System.arraycopy(row.bytes(c), row.offset(c), bytes, used, length);
+            offsets[slot] = used;
+            lengths[slot] = length;
+            used += length;
+          }
+          case FLOAT, DOUBLE -> longs[slot] = Double.doubleToRawLongBits(row.doubleValue(c));
+          default -> longs[slot] = row.longValue(c);
+        }
+      }
+      rows++;
+    }
+
+    void replay(int index, EventRow row) {
+      row.clear();
+      int base = index * columns;
+      for (int c = 0; c < columns; c++) {
+        int slot = base + c;
+        if (!present[slot]) {
+          continue;
+        }
+        switch (row.kind(c)) {
+          case STRING, JSON -> row.setBytes(c, bytes, offsets[slot], lengths[slot]);
+          case FLOAT, DOUBLE -> row.setDouble(c, Double.longBitsToDouble(longs[slot]));
+          default -> row.setLong(c, longs[slot]);
+        }
+      }
+    }
+
+    void clear() {
+      rows = 0;
+      used = 0;
+      if (bytes.length > 4 * BLOCK_BYTES) {
+        bytes = new byte[BLOCK_BYTES + (BLOCK_BYTES >> 2)]; // one huge row does not pin its buffer
+      }
+    }
+  }
+}

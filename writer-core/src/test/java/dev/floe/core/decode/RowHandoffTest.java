@@ -1,0 +1,182 @@
+package dev.floe.core.decode;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+
+class RowHandoffTest {
+  /** Every kind of column a row carries: strings and JSON (bytes), longs, ints, doubles, booleans, dates, timestamps. */
+  private static final Schema SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "do_id", Types.StringType.get()),
+          Types.NestedField.optional(2, "value", Types.StringType.get(), "json"),
+          Types.NestedField.required(3, "seq", Types.LongType.get()),
+          Types.NestedField.optional(4, "n", Types.IntegerType.get()),
+          Types.NestedField.optional(5, "score", Types.DoubleType.get()),
+          Types.NestedField.optional(6, "flag", Types.BooleanType.get()),
+          Types.NestedField.optional(7, "day", Types.DateType.get()),
+          Types.NestedField.optional(8, "timestamp", Types.TimestampType.withZone()));
+
+  private final EventDecoder decoder = new EventDecoder(SCHEMA, DecodeLimits.defaults());
+
+  private static String line(int i) {
+    StringBuilder line = new StringBuilder("{\"do_id\":\"do-").append(i % 7).append("\",\"seq\":").append(i);
+    if (i % 5 != 0) {
+      line.append(",\"value\":{\"i\":").append(i).append(",\"s\":\"x é ").append(i).append("\"}");
+    }
+    if (i % 3 != 0) {
+      line.append(",\"n\":").append(i - 500).append(",\"score\":").append(i / 7.0).append(",\"flag\":").append(i % 2 == 0);
+    }
+    if (i % 4 != 0) {
+      line.append(",\"day\":\"2026-11-").append(10 + i % 20).append("\",\"timestamp\":").append(1_795_507_200_000L + i);
+    }
+    if (i == 1500) {
+      // A value larger than a block's byte budget: its block is handed over with it.
+      line.append(",\"big\":1");
+      line.insert(1, "\"value\":\"" + "v".repeat(3 * RowHandoff.BLOCK_BYTES) + "\",");
+    }
+    return line.append('}').toString();
+  }
+
+  private static byte[] input(int count) {
+    return input(0, count);
+  }
+
+  private static byte[] input(int from, int count) {
+    StringBuilder text = new StringBuilder();
+    for (int i = from; i < from + count; i++) {
+      text.append(line(i)).append('\n');
+    }
+    return text.toString().getBytes(UTF_8);
+  }
+
+  private List<Record> direct(byte[] input) {
+    List<Record> rows = new ArrayList<>();
+    decoder.decodeRows("test", new ByteArrayInputStream(input), row -> rows.add(row.copy()), reject -> {
+      throw new AssertionError("unexpected reject: " + reject);
+    });
+    return rows;
+  }
+
+  @Test
+  void passesEveryRowOnInOrderWithItsValues() {
+    byte[] input = input(5 * RowHandoff.BLOCK_ROWS + 123);
+    List<Record> seen = Collections.synchronizedList(new ArrayList<>());
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+
+    try (RowHandoff handoff = decoder.handoff("test-writer", row -> {
+      seen.add(row.copy());
+      threads.add(Thread.currentThread().getName());
+    })) {
+      decoder.decodeRows("test", new ByteArrayInputStream(input), handoff, reject -> {
+        throw new AssertionError("unexpected reject: " + reject);
+      });
+      handoff.finish();
+    }
+
+    assertThat(seen).hasSize(5 * RowHandoff.BLOCK_ROWS + 123).isEqualTo(direct(input));
+    assertThat(threads).containsOnly("test-writer");
+    assertThat(((String) seen.get(1500).getField("value"))).hasSize(3 * RowHandoff.BLOCK_BYTES);
+  }
+
+  @Test
+  void aFailureOfTheConsumerSurfacesOnTheDecodingThreadAndStopsTheRows() {
+    UncheckedIOException diskFull = new UncheckedIOException("disk full", new java.io.IOException("ENOSPC"));
+    AtomicInteger calls = new AtomicInteger();
+    byte[] input = input(20 * RowHandoff.BLOCK_ROWS);
+
+    assertThatThrownBy(() -> {
+      try (RowHandoff handoff = decoder.handoff("test-writer", row -> {
+        if (calls.incrementAndGet() == 1500) {
+          throw diskFull;
+        }
+      })) {
+        decoder.decodeRows("test", new ByteArrayInputStream(input), handoff, reject -> {});
+        handoff.finish();
+      }
+    }).isSameAs(diskFull);
+    assertThat(calls).hasValue(1500);
+  }
+
+  @Test
+  void theDecodingThreadWaitsWhileEveryBlockIsInUse() throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger handedOver = new AtomicInteger();
+    AtomicInteger consumed = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    byte[] input = input(2000, 10 * RowHandoff.BLOCK_ROWS); // small rows only: blocks fill by count
+    Consumer<EventRow> slow = row -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      consumed.incrementAndGet();
+    };
+    Thread decoding = new Thread(() -> {
+      try (RowHandoff handoff = decoder.handoff("test-writer", slow)) {
+        decoder.decodeRows("test", new ByteArrayInputStream(input), row -> {
+          handoff.accept(row);
+          handedOver.incrementAndGet();
+        }, reject -> {});
+        handoff.finish();
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    decoding.start();
+
+    // The consumer holds one block; the other blocks fill; then decoding waits for a free one.
+    await().atMost(Duration.ofSeconds(30)).until(() -> decoding.getState() == Thread.State.WAITING);
+    assertThat(handedOver).hasValue(RowHandoff.BLOCKS * RowHandoff.BLOCK_ROWS);
+
+    release.countDown();
+    decoding.join(Duration.ofSeconds(30).toMillis());
+    assertThat(failure.get()).isNull();
+    assertThat(consumed).hasValue(10 * RowHandoff.BLOCK_ROWS);
+  }
+
+  @Test
+  void closingWithoutFinishingStopsTheConsumerBeforeItReturns() {
+    AtomicInteger consumed = new AtomicInteger();
+    AtomicReference<Thread> consumer = new AtomicReference<>();
+    RuntimeException decodeFailure = new SourceReadException("test", new java.io.IOException("connection reset"));
+    byte[] input = input(8 * RowHandoff.BLOCK_ROWS);
+
+    assertThatThrownBy(() -> {
+      try (RowHandoff handoff = decoder.handoff("test-writer", row -> {
+        consumer.set(Thread.currentThread());
+        consumed.incrementAndGet();
+      })) {
+        AtomicInteger lines = new AtomicInteger();
+        decoder.decodeRows("test", new ByteArrayInputStream(input), row -> {
+          if (lines.incrementAndGet() > 3 * RowHandoff.BLOCK_ROWS) {
+            throw decodeFailure;
+          }
+          handoff.accept(row);
+        }, reject -> {});
+        handoff.finish();
+      }
+    }).isSameAs(decodeFailure);
+
+    // close() returned: the consumer thread has ended and takes no more rows.
+    assertThat(consumer.get().isAlive()).isFalse();
+    assertThat(consumed.get()).isLessThanOrEqualTo(3 * RowHandoff.BLOCK_ROWS);
+  }
+}
