@@ -159,12 +159,7 @@ class FloeWriterTest {
             TestTables.ndjson("do-a", 1, T),
             TestTables.ndjson("do-a", 2, T.plus(Duration.ofDays(1))),
             TestTables.ndjson("do-a", 3, T.plus(Duration.ofDays(2))));
-    HadoopCatalog failing = new HadoopCatalog();
-    failing.setConf(new org.apache.hadoop.conf.Configuration());
-    failing.initialize(
-        "test",
-        Map.of("warehouse", dir.resolve("warehouse").toUri().toString(), "io-impl", FailingFileIO.class.getName()));
-    FloeWriter writer = FloeWriter.builder(failing).config(config).build();
+    FloeWriter writer = FloeWriter.builder(failingCatalog()).config(config).build();
     FailingFileIO.DATA_FILES_ALLOWED.set(1);
     try {
       assertThatThrownBy(() -> writer.ingest(Batch.ofFile(input)))
@@ -172,12 +167,50 @@ class FloeWriterTest {
           .hasMessageContaining("Cannot create ")
           .hasRootCauseMessage("No space left on device");
     } finally {
-      FailingFileIO.DATA_FILES_ALLOWED.set(Integer.MAX_VALUE);
+      FailingFileIO.reset();
     }
 
     assertThat(TestTables.dataFilesOnDisk(writer.table())).isEmpty();
     assertThat(writer.table().currentSnapshot()).isNull();
     assertThat(writer(config).ingest(Batch.ofFile(input)).eventsWritten()).isEqualTo(3);
+  }
+
+  @Test
+  void aFileThatCannotBeFinishedFailsTheRunAndEveryFileIsDeleted() throws IOException {
+    // Files are closed (finished, uploaded) on threads of their own and in parallel: one failing
+    // must fail the run, and the clean-up must find the files the other closes finished.
+    IngestConfig oneOpenFile = config.withWrite(config.write().withMaxOpenFiles(1));
+    Path input =
+        file("days.ndjson",
+            TestTables.ndjson("do-a", 1, T),
+            TestTables.ndjson("do-a", 2, T.plus(Duration.ofDays(1))),
+            TestTables.ndjson("do-a", 3, T.plus(Duration.ofDays(2))),
+            TestTables.ndjson("do-a", 4, T.plus(Duration.ofDays(3))));
+    FloeWriter writer = FloeWriter.builder(failingCatalog()).config(oneOpenFile).build();
+    FailingFileIO.CLOSES_ALLOWED.set(2);
+    try {
+      assertThatThrownBy(() -> writer.ingest(Batch.ofFile(input)))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageStartingWith("Cannot close data file ")
+          .hasRootCauseMessage("No space left on device");
+    } finally {
+      FailingFileIO.reset();
+    }
+
+    assertThat(TestTables.dataFilesOnDisk(writer.table())).isEmpty();
+    assertThat(writer.table().currentSnapshot()).isNull();
+    IngestResult retry = writer(oneOpenFile).ingest(Batch.ofFile(input));
+    assertThat(retry.eventsWritten()).isEqualTo(4);
+    assertThat(retry.dataFiles()).isEqualTo(4);
+  }
+
+  private HadoopCatalog failingCatalog() {
+    HadoopCatalog failing = new HadoopCatalog();
+    failing.setConf(new org.apache.hadoop.conf.Configuration());
+    failing.initialize(
+        "test",
+        Map.of("warehouse", dir.resolve("warehouse").toUri().toString(), "io-impl", FailingFileIO.class.getName()));
+    return failing;
   }
 
   @Test

@@ -7,6 +7,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.DataFile;
 import dev.floe.core.decode.EventRow;
 import org.apache.iceberg.FileFormat;
@@ -28,8 +33,14 @@ import org.slf4j.LoggerFactory;
  * partition, the least recently written file is closed. Memory is therefore bounded by the open
  * files' row-group buffers whatever the batch size or the number of days it spans.
  *
+ * <p>Closing a file finishes its row group and uploads it (one PUT, or the last part of a multipart
+ * upload), which can take seconds against remote storage; so files are closed on threads of their
+ * own while writing goes on: a file closed to make room closes in the background (one at a time,
+ * so at most {@code maxOpenFiles + 1} files hold buffers), and {@link #complete()} closes the open
+ * files in parallel. A failed close surfaces at the next eviction or at {@code complete()}.
+ *
  * <p>File names carry the run id (Iceberg's "operation id"), so files left behind by a dead run are
- * attributable. Not thread-safe.
+ * attributable. Not thread-safe: one thread writes, completes or aborts.
  */
 public final class PartitionedWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionedWriter.class);
@@ -45,8 +56,13 @@ public final class PartitionedWriter implements AutoCloseable {
   private final LinkedHashMap<StructLike, RollingDataWriter<Record>> open =
       new LinkedHashMap<>(16, 0.75f, true);
   private final List<DataFile> completed = new ArrayList<>();
+  /** Files being closed on the closers' threads, with the path each was writing, in order. */
+  private final List<Closing> closing = new ArrayList<>();
+  private ExecutorService closers;
   private long evictions;
   private boolean closed;
+
+  private record Closing(CharSequence path, Future<List<DataFile>> files) {}
 
   public PartitionedWriter(Table table, String runId, WriteOptions options) {
     this.spec = table.spec();
@@ -86,7 +102,8 @@ public final class PartitionedWriter implements AutoCloseable {
       RollingDataWriter<Record> evicted = eldest.next().getValue();
       eldest.remove();
       evictions++;
-      closeInto(evicted, completed);
+      awaitClosing(); // the previous eviction first: bounded memory, failures surface here
+      closeInBackground(evicted);
     }
     StructLike key = partitionKey.copy();
     RollingDataWriter<Record> writer =
@@ -95,20 +112,82 @@ public final class PartitionedWriter implements AutoCloseable {
     return writer;
   }
 
-  /** Closes every open file and returns all files written. */
+  /** Closes every open file (in parallel) and returns all files written. */
   public List<DataFile> complete() {
-    List<DataFile> files = new ArrayList<>(completed);
-    for (RollingDataWriter<Record> writer : open.values()) {
-      closeInto(writer, files);
+    if (closed) {
+      throw new IllegalStateException("Cannot complete: the writer is closed");
     }
+    open.values().forEach(this::closeInBackground);
     open.clear();
+    awaitClosing();
     closed = true;
-    completed.clear();
-    completed.addAll(files);
+    shutDownClosers();
     if (evictions > 0) {
       LOG.info("Closed {} partition files early to stay within {} open files", evictions, maxOpenFiles);
     }
-    return List.copyOf(files);
+    return List.copyOf(completed);
+  }
+
+  private void closeInBackground(RollingDataWriter<Record> writer) {
+    if (closers == null) {
+      AtomicInteger threads = new AtomicInteger();
+      closers =
+          Executors.newFixedThreadPool(
+              maxOpenFiles,
+              task -> {
+                Thread thread = new Thread(task, "floe-close-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+    closing.add(new Closing(writer.currentFilePath(), closers.submit(() -> close(writer))));
+  }
+
+  /**
+   * Waits for every file being closed and collects its data files; throws the first failure, once
+   * all have finished (so that {@link #abort()} finds every file).
+   */
+  private void awaitClosing() {
+    RuntimeException failure = null;
+    for (Iterator<Closing> it = closing.iterator(); it.hasNext(); ) {
+      Closing file = it.next();
+      try {
+        completed.addAll(await(file.files()));
+        it.remove();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static List<DataFile> await(Future<List<DataFile>> files) {
+    try {
+      return files.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("Cannot close a data file: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while closing data files", e);
+    }
+  }
+
+  private void shutDownClosers() {
+    if (closers != null) {
+      closers.shutdown();
+    }
   }
 
   /**
@@ -117,6 +196,18 @@ public final class PartitionedWriter implements AutoCloseable {
    */
   public void abort() {
     List<String> paths = new ArrayList<>();
+    for (Closing file : closing) {
+      if (file.path() != null) {
+        paths.add(file.path().toString());
+      }
+      try {
+        await(file.files()).forEach(dataFile -> paths.add(dataFile.location()));
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot close a data file while aborting: {}", e.toString());
+      }
+    }
+    closing.clear();
+    shutDownClosers();
     completed.forEach(file -> paths.add(file.location()));
     for (RollingDataWriter<Record> writer : open.values()) {
       CharSequence current = writer.currentFilePath();
@@ -149,13 +240,17 @@ public final class PartitionedWriter implements AutoCloseable {
     }
   }
 
-  private static void closeInto(RollingDataWriter<Record> writer, List<DataFile> files) {
+  private static List<DataFile> close(RollingDataWriter<Record> writer) {
+    CharSequence path = writer.currentFilePath();
     try {
       writer.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close data file " + writer.currentFilePath(), e);
+      throw new UncheckedIOException("Cannot close data file " + path + ": " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      // Iceberg's own "Failed to close current writer": say which file.
+      throw new UncheckedIOException("Cannot close data file " + path + ": " + e.getCause().getMessage(), e.getCause());
     }
-    files.addAll(writer.result().dataFiles());
+    return writer.result().dataFiles();
   }
 
   int openFileCount() {
