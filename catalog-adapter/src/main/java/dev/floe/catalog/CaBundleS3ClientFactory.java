@@ -29,9 +29,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * factory builds that client itself from the same {@code http-client.*} properties (both types,
  * {@code apache} and {@code urlconnection}); {@link #HTTP_CLIENT_KEYS} lists those it reads.
  *
- * <p>Iceberg instantiates it by name from {@code s3.client-factory-impl}; {@link CatalogFactory}
- * sets that, and the bundle's path under {@value CatalogFactory#CA_BUNDLE_PROPERTY}, for the
- * table's FileIO and for {@link S3Clients}. The SDK keeps verifying host names.
+ * <p>Iceberg instantiates it by name from {@code s3.client-factory-impl}; {@link
+ * IcebergCatalogProperties} sets that, and the bundle's path under {@value
+ * IcebergCatalogProperties#CA_BUNDLE_PROPERTY}, for the table's FileIO and for {@link S3Clients}.
+ * The SDK keeps verifying host names.
  */
 public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
   private static final long serialVersionUID = 1L;
@@ -62,11 +63,11 @@ public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
 
   @Override
   public void initialize(Map<String, String> props) {
-    caBundle = props.get(CatalogFactory.CA_BUNDLE_PROPERTY);
+    caBundle = props.get(IcebergCatalogProperties.CA_BUNDLE_PROPERTY);
     if (caBundle == null) {
       throw new IllegalArgumentException(
           "Cannot build S3 clients with a CA bundle: property "
-              + CatalogFactory.CA_BUNDLE_PROPERTY
+              + IcebergCatalogProperties.CA_BUNDLE_PROPERTY
               + " is not set");
     }
     properties = Map.copyOf(props);

@@ -8,8 +8,9 @@ import org.apache.iceberg.rest.auth.TLSConfigurer;
 /**
  * Makes Iceberg's REST client (catalog requests and OAuth2 token requests alike) trust the CAs of
  * {@value TransportConfig#CA_BUNDLE} besides the JVM's. Iceberg instantiates it by name from {@code
- * rest.client.tls.configurer-impl} and passes the catalog properties, where {@link CatalogFactory}
- * put the bundle's path under {@value CatalogFactory#CA_BUNDLE_PROPERTY}.
+ * rest.client.tls.configurer-impl} and passes the catalog properties, where {@link
+ * IcebergCatalogProperties} put the bundle's path under {@value
+ * IcebergCatalogProperties#CA_BUNDLE_PROPERTY}.
  *
  * <p>Host name verification stays Iceberg's default, the JDK's built-in check: {@link
  * #hostnameVerifier()} is not overridden.
@@ -19,11 +20,11 @@ public final class CaBundleTlsConfigurer implements TLSConfigurer {
 
   @Override
   public void initialize(Map<String, String> properties) {
-    String path = properties.get(CatalogFactory.CA_BUNDLE_PROPERTY);
+    String path = properties.get(IcebergCatalogProperties.CA_BUNDLE_PROPERTY);
     if (path == null) {
       throw new IllegalArgumentException(
           "Cannot configure TLS for the REST client: property "
-              + CatalogFactory.CA_BUNDLE_PROPERTY
+              + IcebergCatalogProperties.CA_BUNDLE_PROPERTY
               + " is not set");
     }
     sslContext = CaBundle.load(Path.of(path)).sslContext();

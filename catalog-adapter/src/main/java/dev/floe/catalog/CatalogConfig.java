@@ -145,7 +145,7 @@ public record CatalogConfig(
           "Invalid value for " + NAME + " (" + settings.origin(NAME) + "): it is blank");
     }
     CatalogConfig config = type == CatalogType.REST ? rest(settings, name) : local(settings, name);
-    CatalogFactory.validate(config);
+    IcebergCatalogProperties.validate(config);
     PlaintextPolicy.check(config, settings);
     return config;
   }

@@ -4,70 +4,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.iceberg.CatalogProperties;
-import org.apache.iceberg.aws.AwsClientProperties;
-import org.apache.iceberg.aws.AwsProperties;
-import org.apache.iceberg.aws.s3.S3FileIO;
-import org.apache.iceberg.aws.s3.S3FileIOProperties;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.apache.iceberg.rest.RESTCatalog;
-import org.apache.iceberg.rest.RESTCatalogProperties;
-import org.apache.iceberg.rest.auth.AuthProperties;
-import org.apache.iceberg.rest.auth.OAuth2Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkSystemSetting;
 
 /**
- * Turns a {@link CatalogConfig} into an Iceberg {@link Catalog}. This is the one place that maps
- * floe's typed settings onto Iceberg's string properties; {@link #catalogProperties} shows the
- * result, which holds credentials in clear and so must not be logged (its {@code toString} hides
- * them anyway).
- *
- * <p>The property map is built in three layers: defaults floe picks ({@code io-impl}, SQLite
- * tuning), then pass-through properties (which may override those defaults), then properties
- * derived from floe keys including profile presets (which a pass-through property may not override:
- * that is reported as a config error naming the floe key to use instead).
+ * Opens the Iceberg {@link Catalog} a {@link CatalogConfig} describes, with the properties {@link
+ * IcebergCatalogProperties} maps it to.
  */
 public final class CatalogFactory {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogFactory.class);
 
   /** The SQLite database file of the local catalog, inside the warehouse directory. */
   public static final String LOCAL_DATABASE = "catalog.db";
-
-  /**
-   * How long a SQLite connection waits for another one's write lock before failing with
-   * SQLITE_BUSY. Catalog writes take milliseconds, so this only matters when several floe processes
-   * (or other JDBC clients) commit to one catalog.db at once.
-   */
-  static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
-
-  static final String ACCESS_DELEGATION_HEADER = "header.X-Iceberg-Access-Delegation";
-  static final String VENDED_CREDENTIALS = "vended-credentials";
-  static final String JDBC_SCHEMA_VERSION = "jdbc.schema-version";
-  static final String JDBC_BUSY_TIMEOUT = "jdbc.busy_timeout";
-
-  /**
-   * The CA bundle's path, for {@link CaBundleTlsConfigurer} and {@link CaBundleS3ClientFactory},
-   * which Iceberg instantiates by name and hands only the property map. Iceberg ignores the key.
-   */
-  static final String CA_BUNDLE_PROPERTY = "floe.transport.ca-bundle";
-
-  /** Iceberg's REST client property for a {@code TLSConfigurer} (package-private in HTTPClient). */
-  static final String REST_TLS_CONFIGURER = "rest.client.tls.configurer-impl";
-
-  /** Iceberg's generic AWS client factory, which would bypass floe's S3 client factory. */
-  static final String AWS_CLIENT_FACTORY = AwsProperties.CLIENT_FACTORY;
 
   /**
    * Iceberg sets up a new catalog.db with check-then-act steps (create the tables table, create the
@@ -85,16 +42,16 @@ public final class CatalogFactory {
    * closes it.
    *
    * <p>For an {@code r2} profile this also sets the AWS SDK's JVM-wide checksum settings, see
-   * {@link #sdkSystemProperties}.
+   * {@link IcebergCatalogProperties#sdkSystemProperties}.
    *
    * @throws IllegalArgumentException if the config is inconsistent (see {@link CatalogConfig#from})
    * @throws IllegalStateException if the catalog cannot be opened (server unreachable, refused
    *     credentials, unreadable database); the cause is Iceberg's exception
-   * @throws TlsVerificationException if the REST catalog's (or its OAuth2 server's) TLS
-   *     certificate fails verification
+   * @throws TlsVerificationException if the REST catalog's (or its OAuth2 server's) TLS certificate
+   *     fails verification
    */
   public static Catalog create(CatalogConfig config) {
-    Map<String, String> properties = catalogProperties(config);
+    Map<String, String> properties = IcebergCatalogProperties.of(config);
     return switch (config.type()) {
       case LOCAL -> openLocal(config, properties);
       case REST -> openRest(config, properties);
@@ -102,272 +59,18 @@ public final class CatalogFactory {
   }
 
   /**
-   * The properties {@code create} passes to {@code Catalog.initialize}. They include credentials in
-   * clear: hand them to Iceberg, never to a log.
+   * Applies the JVM-wide AWS SDK settings of {@code config}'s S3 profile (see {@link
+   * IcebergCatalogProperties#sdkSystemProperties}).
    */
-  public static Map<String, String> catalogProperties(CatalogConfig config) {
-    Derived derived = derive(config);
-    Map<String, String> properties = new TreeMap<>(defaults(config));
-    properties.putAll(passThrough(config, derived));
-    properties.putAll(derived.values);
-    return Redaction.redactingView(properties);
-  }
-
-  /**
-   * AWS SDK settings that iceberg-aws 1.12 offers no catalog property for, as JVM system
-   * properties. Today these are the checksum modes: SDK 2.30+ adds CRC32 checksums (and aws-chunked
-   * trailers) to every upload, which Cloudflare R2 has rejected with 501 NotImplemented, and {@code
-   * S3FileIOProperties} has no request-checksum-calculation key ({@code s3.checksum-enabled} is
-   * Iceberg's own MD5 check, a different thing). The SDK reads {@code
-   * aws.requestChecksumCalculation} and {@code aws.responseChecksumValidation} when S3FileIO builds
-   * its client, so {@link #create} sets them beforehand. They apply to every S3 client in the JVM,
-   * which is harmless ({@code when_required} still sends every checksum S3 demands); one floe
-   * process talks to one store.
-   */
-  static Map<SdkSystemSetting, String> sdkSystemProperties(CatalogConfig config) {
-    Map<SdkSystemSetting, String> settings = new LinkedHashMap<>();
-    if (config.type() == CatalogType.REST) {
-      S3Config s3 = config.s3();
-      s3.requestChecksumCalculation()
-          .ifPresent(
-              mode ->
-                  settings.put(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, mode.sdkValue()));
-      s3.responseChecksumValidation()
-          .ifPresent(
-              mode ->
-                  settings.put(SdkSystemSetting.AWS_RESPONSE_CHECKSUM_VALIDATION, mode.sdkValue()));
-    }
-    return settings;
-  }
-
-  /** Fails as {@link #catalogProperties} would, without building the map. */
-  static void validate(CatalogConfig config) {
-    if (config.transport().caBundle().isPresent()) {
-      for (String key : List.of(S3FileIOProperties.CLIENT_FACTORY, AWS_CLIENT_FACTORY)) {
-        if (config.s3().properties().containsKey(key) || config.properties().containsKey(key)) {
-          throw new IllegalArgumentException(
-              "Invalid config: Iceberg property "
-                  + key
-                  + " cannot be combined with "
-                  + TransportConfig.CA_BUNDLE
-                  + ": floe builds the S3 clients itself so that they trust the bundle's CAs");
-        }
-      }
-    }
-    passThrough(config, derive(config));
-  }
-
-  private static Map<String, String> defaults(CatalogConfig config) {
-    Map<String, String> defaults = new TreeMap<>();
-    if (config.type() == CatalogType.LOCAL) {
-      defaults.put(CatalogProperties.FILE_IO_IMPL, HadoopFileIO.class.getName());
-      // V1 adds the record-type column that view support needs; V0 clients still read V1 tables.
-      defaults.put(JDBC_SCHEMA_VERSION, "V1");
-      // jdbc.* properties reach the driver with the prefix removed; sqlite-jdbc reads busy_timeout.
-      defaults.put(JDBC_BUSY_TIMEOUT, Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
-    } else {
-      defaults.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
-      // Iceberg posts a metrics report to the catalog after each commit: one more request per
-      // commit that floe does not need (and that a CLI closing the catalog right away cuts off).
-      // catalog.property.rest-metrics-reporting-enabled=true turns it back on.
-      defaults.put(RESTCatalogProperties.METRICS_REPORTING_ENABLED, "false");
-    }
-    return defaults;
-  }
-
-  private static Derived derive(CatalogConfig config) {
-    Derived derived = new Derived();
-    if (config.type() == CatalogType.LOCAL) {
-      Path warehouse = config.localWarehouse();
-      derived.put(
-          CatalogProperties.URI,
-          "jdbc:sqlite:" + warehouse.resolve(LOCAL_DATABASE),
-          CatalogConfig.WAREHOUSE);
-      // An explicit scheme keeps a configured Hadoop default file system (fs.defaultFS) out of the
-      // way. "file:/abs" is the form Hadoop writes file locations in, so table, metadata and data
-      // locations all read alike and can be compared as strings.
-      derived.put(
-          CatalogProperties.WAREHOUSE_LOCATION, "file:" + warehouse, CatalogConfig.WAREHOUSE);
-      return derived;
-    }
-
-    derived.put(CatalogProperties.URI, config.uri().orElseThrow().toString(), CatalogConfig.URI);
-    config
-        .warehouse()
-        .ifPresent(
-            warehouse ->
-                derived.put(
-                    CatalogProperties.WAREHOUSE_LOCATION, warehouse, CatalogConfig.WAREHOUSE));
-    deriveAuth(config.auth(), derived);
-    if (config.vendedCredentials()) {
-      derived.put(ACCESS_DELEGATION_HEADER, VENDED_CREDENTIALS, CatalogConfig.VENDED_CREDENTIALS);
-    }
-    deriveS3(config.s3(), derived);
-    config
-        .transport()
-        .caBundle()
-        .ifPresent(
-            bundle -> {
-              derived.put(
-                  REST_TLS_CONFIGURER,
-                  CaBundleTlsConfigurer.class.getName(),
-                  TransportConfig.CA_BUNDLE);
-              deriveS3Trust(bundle, derived);
-            });
-    return derived;
-  }
-
-  /**
-   * S3 clients that trust the bundle: floe's client factory for S3FileIO, and the bundle's path for
-   * it (and for the REST client's TLS configurer, which reads the same property).
-   */
-  private static void deriveS3Trust(CaBundle bundle, Derived derived) {
-    derived.put(
-        S3FileIOProperties.CLIENT_FACTORY,
-        CaBundleS3ClientFactory.class.getName(),
-        TransportConfig.CA_BUNDLE);
-    derived.put(CA_BUNDLE_PROPERTY, bundle.path().toString(), TransportConfig.CA_BUNDLE);
-  }
-
-  private static void deriveAuth(CatalogAuth auth, Derived derived) {
-    if (auth instanceof CatalogAuth.BearerToken bearer) {
-      // Explicit, so Iceberg does not log that it inferred the auth type from the token.
-      derived.put(AuthProperties.AUTH_TYPE, AuthProperties.AUTH_TYPE_OAUTH2, CatalogConfig.TOKEN);
-      derived.put(OAuth2Properties.TOKEN, bearer.token().reveal(), CatalogConfig.TOKEN);
-    } else if (auth instanceof CatalogAuth.ClientCredentials client) {
-      String source = CatalogConfig.OAUTH2_CLIENT_ID;
-      derived.put(AuthProperties.AUTH_TYPE, AuthProperties.AUTH_TYPE_OAUTH2, source);
-      derived.put(
-          OAuth2Properties.CREDENTIAL,
-          client.clientId() + ":" + client.clientSecret().reveal(),
-          source);
-      client
-          .serverUri()
-          .ifPresent(
-              uri ->
-                  derived.put(
-                      OAuth2Properties.OAUTH2_SERVER_URI,
-                      uri.toString(),
-                      CatalogConfig.OAUTH2_SERVER_URI));
-      client
-          .scope()
-          .ifPresent(
-              scope -> derived.put(OAuth2Properties.SCOPE, scope, CatalogConfig.OAUTH2_SCOPE));
-    }
-  }
-
-  private static void deriveS3(S3Config s3, Derived derived) {
-    s3.endpoint()
-        .ifPresent(
-            endpoint ->
-                derived.put(S3FileIOProperties.ENDPOINT, endpoint.toString(), S3Config.ENDPOINT));
-    s3.region()
-        .ifPresent(
-            region -> derived.put(AwsClientProperties.CLIENT_REGION, region, S3Config.REGION));
-    s3.pathStyle()
-        .ifPresent(
-            pathStyle ->
-                derived.put(
-                    S3FileIOProperties.PATH_STYLE_ACCESS,
-                    pathStyle.toString(),
-                    S3Config.PATH_STYLE));
-    s3.chunkedEncoding()
-        .ifPresent(
-            chunked ->
-                derived.put(
-                    S3FileIOProperties.CHUNKED_ENCODING_ENABLED,
-                    chunked.toString(),
-                    S3Config.CHUNKED_ENCODING));
-    s3.credentials()
-        .ifPresent(
-            credentials -> {
-              derived.put(
-                  S3FileIOProperties.ACCESS_KEY_ID,
-                  credentials.accessKeyId(),
-                  S3Config.ACCESS_KEY_ID);
-              derived.put(
-                  S3FileIOProperties.SECRET_ACCESS_KEY,
-                  credentials.secretAccessKey().reveal(),
-                  S3Config.SECRET_ACCESS_KEY);
-              credentials
-                  .sessionToken()
-                  .ifPresent(
-                      token ->
-                          derived.put(
-                              S3FileIOProperties.SESSION_TOKEN,
-                              token.reveal(),
-                              S3Config.SESSION_TOKEN));
-            });
-  }
-
-  /**
-   * The pass-through properties: unknown {@code s3.*} keys (REST only; the local catalog stores
-   * nothing in S3) and {@code catalog.property.*}. Fails when one would override a derived
-   * property, or when both forms set one property to different values.
-   */
-  private static Map<String, String> passThrough(CatalogConfig config, Derived derived) {
-    Map<String, String> passThrough = new TreeMap<>();
-    if (config.type() == CatalogType.REST) {
-      passThrough.putAll(config.s3().properties());
-    }
-    config
-        .properties()
-        .forEach(
-            (key, value) -> {
-              String earlier = passThrough.put(key, value);
-              if (earlier != null && !earlier.equals(value)) {
-                throw new IllegalArgumentException(
-                    "Invalid config: "
-                        + key
-                        + " and "
-                        + CatalogConfig.PROPERTY_PREFIX
-                        + key
-                        + " set Iceberg property "
-                        + key
-                        + " to different values; keep one");
-              }
-            });
-    for (String key : passThrough.keySet()) {
-      String source = derived.sources.get(key);
-      if (source != null) {
-        String given =
-            config.properties().containsKey(key) ? CatalogConfig.PROPERTY_PREFIX + key : key;
-        throw new IllegalArgumentException(
-            "Invalid config: "
-                + given
-                + " cannot be passed to Iceberg: floe sets Iceberg property "
-                + key
-                + " from "
-                + source
-                + "; set "
-                + source
-                + " instead");
-      }
-    }
-    return passThrough;
-  }
-
-  /**
-   * The S3 properties of {@code config} alone (endpoint, region, path style, chunked encoding,
-   * credentials, pass-through {@code s3.*}), for an S3 client outside any catalog. Credentials in
-   * clear: hand them to Iceberg, never to a log.
-   */
-  static Map<String, String> s3Properties(CatalogConfig config) {
-    Derived derived = new Derived();
-    deriveS3(config.s3(), derived);
-    config.transport().caBundle().ifPresent(bundle -> deriveS3Trust(bundle, derived));
-    Map<String, String> properties = new TreeMap<>(config.s3().properties());
-    properties.putAll(derived.values);
-    return Redaction.redactingView(properties);
-  }
-
-  /** Applies the JVM-wide AWS SDK settings of {@code config}'s S3 profile (see {@link #sdkSystemProperties}). */
   static void applySdkSettings(CatalogConfig config) {
-    applySdkSettings(sdkSystemProperties(config), System.getProperties(), System.getenv());
+    applySdkSettings(
+        IcebergCatalogProperties.sdkSystemProperties(config),
+        System.getProperties(),
+        System.getenv());
   }
 
   private static Catalog openRest(CatalogConfig config, Map<String, String> properties) {
-    applySdkSettings(sdkSystemProperties(config), System.getProperties(), System.getenv());
+    applySdkSettings(config);
     RESTCatalog catalog = new RESTCatalog();
     try {
       catalog.initialize(config.name(), properties);
@@ -518,17 +221,6 @@ public final class CatalogFactory {
       closeable.close();
     } catch (Exception e) {
       LOG.debug("Ignoring failure to close {}", closeable.getClass().getSimpleName(), e);
-    }
-  }
-
-  /** Derived properties, each with the floe key it comes from, for error messages. */
-  private static final class Derived {
-    private final Map<String, String> values = new TreeMap<>();
-    private final Map<String, String> sources = new TreeMap<>();
-
-    void put(String icebergKey, String value, String floeKey) {
-      values.put(icebergKey, value);
-      sources.put(icebergKey, floeKey);
     }
   }
 }

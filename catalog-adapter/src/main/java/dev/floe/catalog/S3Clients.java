@@ -23,7 +23,8 @@ public final class S3Clients {
     if (config.type() == CatalogType.REST) {
       CatalogFactory.applySdkSettings(config);
     }
-    Object factory = S3FileIOAwsClientFactories.initialize(CatalogFactory.s3Properties(config));
+    Object factory =
+        S3FileIOAwsClientFactories.initialize(IcebergCatalogProperties.s3Properties(config));
     if (factory instanceof S3FileIOAwsClientFactory s3Factory) {
       return s3Factory.s3();
     }

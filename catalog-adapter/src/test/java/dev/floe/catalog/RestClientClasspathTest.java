@@ -35,7 +35,7 @@ class RestClientClasspathTest {
                 "s3.secret-access-key", "secret"));
 
     try (S3FileIO io = new S3FileIO()) {
-      io.initialize(CatalogFactory.catalogProperties(config));
+      io.initialize(IcebergCatalogProperties.of(config));
       // Building the client loads iceberg-aws's default http-client.type (apache, i.e. the SDK's
       // apache5-client); a missing module fails here with NoClassDefFoundError.
       S3Client client = io.client();

@@ -41,7 +41,7 @@ class TransportConfigTest {
     assertThat(CatalogConfig.from(Settings.empty()).transport())
         .isEqualTo(TransportConfig.defaults());
     assertThat(CatalogConfig.from(rest()).transport().caBundle()).isEmpty();
-    assertThat(CatalogFactory.catalogProperties(CatalogConfig.from(rest())))
+    assertThat(IcebergCatalogProperties.of(CatalogConfig.from(rest())))
         .doesNotContainKeys(
             "rest.client.tls.configurer-impl",
             "s3.client-factory-impl",
@@ -101,20 +101,20 @@ class TransportConfigTest {
     CatalogConfig config = CatalogConfig.from(rest("transport.ca-bundle", ca.pem().toString()));
     String path = ca.pem().toAbsolutePath().toString();
 
-    assertThat(CatalogFactory.catalogProperties(config))
+    assertThat(IcebergCatalogProperties.of(config))
         .contains(
             entry("rest.client.tls.configurer-impl", CONFIGURER),
             entry("s3.client-factory-impl", S3_FACTORY),
             entry("floe.transport.ca-bundle", path));
-    assertThat(CatalogFactory.s3Properties(config))
+    assertThat(IcebergCatalogProperties.s3Properties(config))
         .contains(
             entry("s3.client-factory-impl", S3_FACTORY), entry("floe.transport.ca-bundle", path))
         .doesNotContainKey("rest.client.tls.configurer-impl");
 
     CatalogConfig local = CatalogConfig.from(settings("transport.ca-bundle", ca.pem().toString()));
-    assertThat(CatalogFactory.catalogProperties(local))
+    assertThat(IcebergCatalogProperties.of(local))
         .doesNotContainKeys("s3.client-factory-impl", "rest.client.tls.configurer-impl");
-    assertThat(CatalogFactory.s3Properties(local))
+    assertThat(IcebergCatalogProperties.s3Properties(local))
         .containsEntry("s3.client-factory-impl", S3_FACTORY);
   }
 
@@ -164,7 +164,7 @@ class TransportConfigTest {
                   "catalog.property.http-client.type", type));
 
       try (S3FileIO io = new S3FileIO()) {
-        io.initialize(CatalogFactory.catalogProperties(config));
+        io.initialize(IcebergCatalogProperties.of(config));
         S3Client client = io.client();
 
         assertThat(client.serviceClientConfiguration().region()).isEqualTo(Region.of("eu-1"));

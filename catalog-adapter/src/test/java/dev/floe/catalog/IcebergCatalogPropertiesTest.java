@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkSystemSetting;
 
 /** The whole mapping from floe settings to Iceberg catalog properties, key by key. */
-class CatalogPropertiesTest {
+class IcebergCatalogPropertiesTest {
   private static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
 
   private static Map<String, String> properties(dev.floe.core.config.Settings settings) {
-    return CatalogFactory.catalogProperties(CatalogConfig.from(settings));
+    return IcebergCatalogProperties.of(CatalogConfig.from(settings));
   }
 
   @Test
@@ -47,7 +45,9 @@ class CatalogPropertiesTest {
                 entry("client.region", "auto"),
                 entry("s3.path-style-access", "true"),
                 entry("s3.chunked-encoding-enabled", "false")));
-    assertThat(CatalogFactory.sdkSystemProperties(CatalogConfig.from(rest("s3.profile", "r2"))))
+    assertThat(
+            IcebergCatalogProperties.sdkSystemProperties(
+                CatalogConfig.from(rest("s3.profile", "r2"))))
         .containsExactly(
             entry(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, "when_required"),
             entry(SdkSystemSetting.AWS_RESPONSE_CHECKSUM_VALIDATION, "when_required"));
@@ -87,7 +87,9 @@ class CatalogPropertiesTest {
                 entry("s3.access-key-id", "minioadmin"),
                 entry("s3.secret-access-key", "minio-secret"),
                 entry("s3.session-token", "minio-session")));
-    assertThat(CatalogFactory.sdkSystemProperties(CatalogConfig.from(rest("s3.profile", "minio"))))
+    assertThat(
+            IcebergCatalogProperties.sdkSystemProperties(
+                CatalogConfig.from(rest("s3.profile", "minio"))))
         .isEmpty();
   }
 
@@ -99,7 +101,7 @@ class CatalogPropertiesTest {
                 "uri", "https://catalog.example.com",
                 "io-impl", S3_FILE_IO,
                 "rest-metrics-reporting-enabled", "false"));
-    assertThat(CatalogFactory.sdkSystemProperties(CatalogConfig.from(rest()))).isEmpty();
+    assertThat(IcebergCatalogProperties.sdkSystemProperties(CatalogConfig.from(rest()))).isEmpty();
   }
 
   @Test
@@ -116,7 +118,7 @@ class CatalogPropertiesTest {
             entry("s3.path-style-access", "false"),
             entry("s3.chunked-encoding-enabled", "true"));
     assertThat(
-            CatalogFactory.sdkSystemProperties(
+            IcebergCatalogProperties.sdkSystemProperties(
                 CatalogConfig.from(rest("s3.request-checksum-calculation", "when-required"))))
         .containsExactly(entry(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, "when_required"));
   }
@@ -138,7 +140,7 @@ class CatalogPropertiesTest {
             entry("s3.path-style-access", "false"),
             entry("s3.chunked-encoding-enabled", "true"));
     assertThat(
-            CatalogFactory.sdkSystemProperties(
+            IcebergCatalogProperties.sdkSystemProperties(
                 CatalogConfig.from(
                     rest("s3.profile", "r2", "s3.request-checksum-calculation", "when-supported"))))
         .containsExactly(
@@ -185,7 +187,9 @@ class CatalogPropertiesTest {
                 "jdbc.schema-version", "V1",
                 "jdbc.busy_timeout", "30000",
                 "clients", "4"));
-    assertThat(CatalogFactory.sdkSystemProperties(CatalogConfig.from(settings("s3.profile", "r2"))))
+    assertThat(
+            IcebergCatalogProperties.sdkSystemProperties(
+                CatalogConfig.from(settings("s3.profile", "r2"))))
         .isEmpty();
   }
 
@@ -204,27 +208,5 @@ class CatalogPropertiesTest {
     assertThat(properties.toString())
         .contains("token=****", "s3.secret-access-key=****", "uri=https://catalog.example.com")
         .doesNotContain("TOKEN-abc", "SECRET-def", "SESSION-ghi", "HEADER-jkl");
-  }
-
-  @Test
-  void sdkSettingsAlreadyChosenForTheProcessAreKept() {
-    Map<SdkSystemSetting, String> wanted =
-        Map.of(
-            SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, "when_required",
-            SdkSystemSetting.AWS_RESPONSE_CHECKSUM_VALIDATION, "when_required");
-
-    Properties fresh = new Properties();
-    CatalogFactory.applySdkSettings(wanted, fresh, Map.of());
-    assertThat(fresh)
-        .containsOnly(
-            entry("aws.requestChecksumCalculation", "when_required"),
-            entry("aws.responseChecksumValidation", "when_required"));
-
-    Properties chosen = new Properties();
-    chosen.setProperty("aws.requestChecksumCalculation", "when_supported");
-    Map<String, String> env = new HashMap<>();
-    env.put("AWS_RESPONSE_CHECKSUM_VALIDATION", "WHEN_SUPPORTED");
-    CatalogFactory.applySdkSettings(wanted, chosen, env);
-    assertThat(chosen).containsOnly(entry("aws.requestChecksumCalculation", "when_supported"));
   }
 }
