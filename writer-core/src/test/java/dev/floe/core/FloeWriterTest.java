@@ -205,12 +205,7 @@ class FloeWriterTest {
   }
 
   private HadoopCatalog failingCatalog() {
-    HadoopCatalog failing = new HadoopCatalog();
-    failing.setConf(new org.apache.hadoop.conf.Configuration());
-    failing.initialize(
-        "test",
-        Map.of("warehouse", dir.resolve("warehouse").toUri().toString(), "io-impl", FailingFileIO.class.getName()));
-    return failing;
+    return TestTables.catalog(dir.resolve("warehouse"), Map.of("io-impl", FailingFileIO.class.getName()));
   }
 
   @Test

@@ -27,9 +27,16 @@ public final class TestTables {
   private TestTables() {}
 
   public static HadoopCatalog catalog(Path warehouse) {
+    return catalog(warehouse, java.util.Map.of());
+  }
+
+  /** The same, with more catalog properties (e.g. {@code io-impl}). */
+  public static HadoopCatalog catalog(Path warehouse, java.util.Map<String, String> properties) {
+    java.util.Map<String, String> all = new java.util.HashMap<>(properties);
+    all.put("warehouse", warehouse.toUri().toString());
     HadoopCatalog catalog = new HadoopCatalog();
     catalog.setConf(new Configuration());
-    catalog.initialize("test", java.util.Map.of("warehouse", warehouse.toUri().toString()));
+    catalog.initialize("test", all);
     return catalog;
   }
 

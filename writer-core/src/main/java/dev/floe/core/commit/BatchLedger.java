@@ -93,14 +93,23 @@ public final class BatchLedger {
     Set<String> digests = new HashSet<>();
     properties.forEach(
         (key, ids) -> {
-          if (key.startsWith(CARRIED_PREFIX) && ids != null) {
-            for (String id : ids.split(",")) {
-              if (!id.isBlank()) {
-                digests.add(id.trim());
-              }
-            }
+          if (key.startsWith(CARRIED_PREFIX)) {
+            digests.addAll(digests(ids));
           }
         });
+    return digests;
+  }
+
+  /** The digests of a comma-separated list (a summary's or a carried property's), in order. */
+  public static Set<String> digests(String ids) {
+    Set<String> digests = new LinkedHashSet<>();
+    if (ids != null) {
+      for (String id : ids.split(",")) {
+        if (!id.isBlank()) {
+          digests.add(id.trim());
+        }
+      }
+    }
     return digests;
   }
 
@@ -137,12 +146,8 @@ public final class BatchLedger {
         return found;
       }
     }
-    table.properties().forEach(
-        (key, ids) -> {
-          if (key.startsWith(CARRIED_PREFIX)) {
-            collect(ids, wanted, found);
-          }
-        });
+    Set<String> carried = carried(table.properties());
+    digests.stream().filter(carried::contains).forEach(found::add);
     return found;
   }
 

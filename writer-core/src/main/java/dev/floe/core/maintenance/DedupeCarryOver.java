@@ -2,8 +2,6 @@ package dev.floe.core.maintenance;
 
 import dev.floe.core.commit.BatchLedger;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,32 +49,24 @@ final class DedupeCarryOver {
     int snapshots = 0;
     int digests = 0;
     for (Expiring snapshot : expiring) {
-      Set<String> ids = split(snapshot.batchIds());
+      Set<String> ids = BatchLedger.digests(snapshot.batchIds());
       ids.removeAll(alreadyCarried);
       if (snapshot.timestampMillis() < windowStartMillis || ids.isEmpty()) {
         continue;
       }
       String key = BatchLedger.carriedKey(snapshot.timestampMillis());
-      carried.computeIfAbsent(key, k -> split(properties.get(k))).addAll(ids);
+      carried.computeIfAbsent(key, k -> BatchLedger.digests(properties.get(k))).addAll(ids);
       snapshots++;
       digests += ids.size();
     }
     Map<String, String> set = new TreeMap<>();
     carried.forEach(
         (key, ids) -> {
-          if (!ids.equals(split(properties.get(key)))) {
+          if (!ids.equals(BatchLedger.digests(properties.get(key)))) {
             set.put(key, String.join(",", ids));
           }
         });
     Set<String> remove = BatchLedger.carriedBefore(properties, windowStartMillis);
     return new Update(set, remove, snapshots, digests);
-  }
-
-  private static Set<String> split(String ids) {
-    Set<String> set = new LinkedHashSet<>();
-    if (ids != null) {
-      Arrays.stream(ids.split(",")).map(String::trim).filter(id -> !id.isEmpty()).forEach(set::add);
-    }
-    return set;
   }
 }
