@@ -1,5 +1,6 @@
 package dev.floe.core;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,8 +12,19 @@ import java.util.Optional;
  *     source (a table property, in the same atomic step as the data), so a source can tell after a
  *     crash whether its last run committed, even after its snapshot expired
  * @param progress told as batches complete
+ * @param beforeCommit told each batch's outcome once the run's data files are written, just before
+ *     the commit that holds the committed ones; a failure here fails the run before its commit. Not
+ *     told when the run commits nothing.
  */
-public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Progress progress) {
+public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Progress progress, BeforeCommit beforeCommit) {
+  /** Told what the commit about to be made will hold; see {@link IngestOptions#beforeCommit()}. */
+  @FunctionalInterface
+  public interface BeforeCommit {
+    void outcomes(List<BatchOutcome> outcomes);
+
+    BeforeCommit NONE = outcomes -> {};
+  }
+
   /** Told as the run goes: batches done of all, and events read so far. */
   @FunctionalInterface
   public interface Progress {
@@ -36,18 +48,22 @@ public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Pro
   }
 
   public static IngestOptions defaults() {
-    return new IngestOptions(false, Optional.empty(), Progress.NONE);
+    return new IngestOptions(false, Optional.empty(), Progress.NONE, BeforeCommit.NONE);
   }
 
   public IngestOptions withDryRun(boolean dry) {
-    return new IngestOptions(dry, sourceMark, progress);
+    return new IngestOptions(dry, sourceMark, progress, beforeCommit);
   }
 
   public IngestOptions withSourceMark(String sourceKey, String claimId) {
-    return new IngestOptions(dryRun, Optional.of(new SourceMark(sourceKey, claimId)), progress);
+    return new IngestOptions(dryRun, Optional.of(new SourceMark(sourceKey, claimId)), progress, beforeCommit);
   }
 
   public IngestOptions withProgress(Progress listener) {
-    return new IngestOptions(dryRun, sourceMark, listener);
+    return new IngestOptions(dryRun, sourceMark, listener, beforeCommit);
+  }
+
+  public IngestOptions withBeforeCommit(BeforeCommit hook) {
+    return new IngestOptions(dryRun, sourceMark, progress, hook);
   }
 }

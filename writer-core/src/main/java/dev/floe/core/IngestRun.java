@@ -93,6 +93,7 @@ final class IngestRun {
       Map<String, String> properties =
           options.sourceMark().map(mark -> Map.of(mark.property(), mark.claimId())).orElse(Map.of());
       List<String> recorded = included.size() <= MAX_INLINE_DIGESTS ? included : List.of();
+      options.beforeCommit().outcomes(List.copyOf(outcomes));
       CrashPoint.BEFORE_COMMIT.reach();
       return committer.commit(table, files, runId, recorded, Map.of(BatchLedger.BATCH_COUNT, Integer.toString(included.size())), properties);
     } catch (CommitUnknownException | TooManyRejectsException e) {

@@ -471,6 +471,11 @@ class S3PrefixSourceIT {
     }
 
     @Override
+    public void recordOutcome(String claimId, Claim.Outcome outcome) {
+      delegate.recordOutcome(claimId, outcome);
+    }
+
+    @Override
     public void acknowledge(List<String> batchSources) {
       delegate.acknowledge(batchSources);
     }
@@ -481,8 +486,8 @@ class S3PrefixSourceIT {
     }
 
     @Override
-    public void fail(Batch batch, String reason) {
-      delegate.fail(batch, reason);
+    public void fail(String batchSource, String reason) {
+      delegate.fail(batchSource, reason);
     }
 
     @Override

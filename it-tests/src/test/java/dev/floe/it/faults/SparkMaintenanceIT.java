@@ -217,6 +217,11 @@ class SparkMaintenanceIT {
     }
 
     @Override
+    public void recordOutcome(String claimId, Claim.Outcome outcome) {
+      source.recordOutcome(claimId, outcome);
+    }
+
+    @Override
     public void acknowledge(List<String> batchSources) {
       throw new IllegalStateException("simulated crash after the commit");
     }
@@ -227,8 +232,8 @@ class SparkMaintenanceIT {
     }
 
     @Override
-    public void fail(Batch batch, String reason) {
-      source.fail(batch, reason);
+    public void fail(String batchSource, String reason) {
+      source.fail(batchSource, reason);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.floe.core.job;
 
 import dev.floe.core.Batch;
-import dev.floe.core.BatchOutcome;
 import dev.floe.core.CrashPoint;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestOptions;
@@ -13,7 +12,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.iceberg.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +19,14 @@ import org.slf4j.LoggerFactory;
  * One cron run over one source: lock it, settle what an earlier run left behind, take the pending
  * batches, ingest them as one commit, and acknowledge what the table now holds.
  *
- * <p>Exactly once across crashes: a claim naming the batches is made durable before any is read,
- * and the commit records the claim id as the source's last run (a table property in the same atomic
- * step). A later run finding the claim acknowledges its batches if that property names it, and
- * otherwise releases them to be taken again. The claim is released only once the run's outcome is
- * known, so a commit whose state is unknown is settled by the next run.
+ * <p>Exactly once across crashes: a claim naming the batches is made durable before any is read.
+ * Just before the commit, the claim is rewritten with the run's outcome: the batches the commit
+ * holds (or the table held already) and those that could not be read; batches a run limit deferred
+ * drop out of it, so the claim never stands for more than its commit. The commit records the claim
+ * id as the source's last run (a table property in the same atomic step). A later run finding the
+ * claim acknowledges the batches of its outcome and sets its unreadable ones aside if that property
+ * names it, and otherwise releases every batch to be taken again. The claim is released only once
+ * the run's outcome is known, so a commit whose state is unknown is settled by the next run.
  */
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -49,7 +50,7 @@ public final class IngestJob {
     if (key.isEmpty() || options.dryRun()) {
       IngestResult result = writer.ingest(pending, options);
       if (!options.dryRun()) {
-        failUnreadable(source, result);
+        failUnreadable(source, Source.Claim.Outcome.of(result.batches()));
       }
       return new JobResult(result, settled[0], settled[1]);
     }
@@ -58,7 +59,8 @@ public final class IngestJob {
     CrashPoint.AFTER_CLAIM.reach();
     IngestResult result;
     try {
-      result = writer.ingest(pending, options.withSourceMark(key.get(), claimId));
+      result = writer.ingest(pending, options.withSourceMark(key.get(), claimId)
+          .withBeforeCommit(outcomes -> source.recordOutcome(claimId, Source.Claim.Outcome.of(outcomes))));
     } catch (CommitUnknownException e) {
       LOG.error("Claim {} on {} is kept: the next run settles it once the commit's fate is known", claimId, source.name());
       throw e;
@@ -66,29 +68,44 @@ public final class IngestJob {
       source.releaseClaim(claimId);
       throw e;
     }
-    List<String> inTable = result.batches().stream().filter(BatchOutcome::inTable).map(o -> o.batch().source()).toList();
+    Source.Claim.Outcome outcome = Source.Claim.Outcome.of(result.batches());
     CrashPoint.AFTER_COMMIT.reach();
+    List<String> inTable = outcome.inTable();
     int half = (inTable.size() + 1) / 2;
     source.acknowledge(inTable.subList(0, half));
     CrashPoint.MID_ACKNOWLEDGE.reach();
     source.acknowledge(inTable.subList(half, inTable.size()));
-    failUnreadable(source, result);
+    failUnreadable(source, outcome);
     source.releaseClaim(claimId);
     return new JobResult(result, settled[0], settled[1]);
   }
 
-  /** Acknowledges committed leftover claims and releases the others; returns {acknowledged, released}. */
+  /**
+   * Finishes the claims of runs that stopped before releasing them; returns {acknowledged,
+   * released}. Only a claim whose run committed, and that says what its commit holds, lets go of
+   * batches; every other claim is void and its batches are taken again, where the table's batch
+   * record skips any the table holds.
+   */
   private int[] settleLeftovers(Source source, String key) {
     int[] settled = new int[2];
     List<Source.Claim> claims = source.leftoverClaims();
     // One load of the table settles every claim: only the source's last run can have committed.
     String lastRun = claims.isEmpty() ? null : writer.table().properties().get(IngestOptions.SourceMark.property(key));
     for (Source.Claim claim : claims) {
-      if (claim.claimId().equals(lastRun)) {
-        LOG.info("Claim {} on {} was committed by a run that stopped before acknowledging; acknowledging {} batches now",
-            claim.claimId(), source.name(), claim.batchSources().size());
-        source.acknowledge(claim.batchSources());
+      boolean committed = claim.claimId().equals(lastRun);
+      if (committed && claim.outcome().isPresent()) {
+        Source.Claim.Outcome outcome = claim.outcome().get();
+        LOG.info("Claim {} on {} was committed by a run that stopped before acknowledging; acknowledging its {} batches"
+                + " in the table now{}", claim.claimId(), source.name(), outcome.inTable().size(),
+            outcome.unreadable().isEmpty() ? "" : " and setting aside " + outcome.unreadable().size() + " it could not read");
+        source.acknowledge(outcome.inTable());
+        failUnreadable(source, outcome);
         settled[0]++;
+      } else if (committed) {
+        LOG.warn("Claim {} on {} was committed, but was written by an earlier floe and does not say which of its {} batches"
+                + " the commit holds; releasing them all: the table's batch record skips those it holds",
+            claim.claimId(), source.name(), claim.batchSources().size());
+        settled[1]++;
       } else {
         LOG.info("Claim {} on {} was never committed; its {} batches will be taken again",
             claim.claimId(), source.name(), claim.batchSources().size());
@@ -99,11 +116,7 @@ public final class IngestJob {
     return settled;
   }
 
-  private static void failUnreadable(Source source, IngestResult result) {
-    for (BatchOutcome outcome : result.batches()) {
-      if (outcome.status() == BatchOutcome.Status.FAILED) {
-        source.fail(outcome.batch(), outcome.reason());
-      }
-    }
+  private static void failUnreadable(Source source, Source.Claim.Outcome outcome) {
+    outcome.unreadable().forEach(source::fail);
   }
 }

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -78,8 +77,7 @@ public final class S3PrefixSource implements Source {
       if (object.key().endsWith(".claim")) {
         String text = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asString(StandardCharsets.UTF_8);
         String name = object.key().substring(object.key().lastIndexOf('/') + 1);
-        claims.add(new Claim(name.substring(0, name.length() - ".claim".length()),
-            Arrays.stream(text.split("\n")).filter(s -> !s.isBlank()).toList()));
+        claims.add(ClaimText.parse(name.substring(0, name.length() - ".claim".length()), text, "s3://" + bucket + "/" + object.key()));
       }
     }
     return claims;
@@ -132,9 +130,17 @@ public final class S3PrefixSource implements Source {
 
   @Override
   public void claim(String claimId, List<Batch> batches) {
-    StringBuilder text = new StringBuilder();
-    batches.forEach(batch -> text.append(batch.source()).append('\n'));
-    s3.putObject(b -> b.bucket(bucket).key(prefix + ".floe/claims/" + claimId + ".claim"), RequestBody.fromString(text.toString()));
+    writeClaim(claimId, ClaimText.taken(batches.stream().map(Batch::source).toList()));
+  }
+
+  /** One PUT replaces the claim atomically: a reader sees the old text or the new, never a mix. */
+  @Override
+  public void recordOutcome(String claimId, Claim.Outcome outcome) {
+    writeClaim(claimId, ClaimText.outcome(outcome));
+  }
+
+  private void writeClaim(String claimId, String text) {
+    s3.putObject(b -> b.bucket(bucket).key(prefix + ".floe/claims/" + claimId + ".claim"), RequestBody.fromString(text));
   }
 
   @Override
@@ -155,8 +161,8 @@ public final class S3PrefixSource implements Source {
   }
 
   @Override
-  public void fail(Batch batch, String reason) {
-    String key = keyOf(batch.source());
+  public void fail(String batchSource, String reason) {
+    String key = keyOf(batchSource);
     String target = moveTo(key, "failed/");
     if (target != null) {
       s3.putObject(b -> b.bucket(bucket).key(target + ".reason.txt"), RequestBody.fromString(reason + "\n"));

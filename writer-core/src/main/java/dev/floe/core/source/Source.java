@@ -1,7 +1,12 @@
 package dev.floe.core.source;
 
 import dev.floe.core.Batch;
+import dev.floe.core.BatchOutcome;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,11 +14,14 @@ import java.util.Optional;
  *
  * <p>A run {@linkplain #pending() lists} the waiting batches (taking the source's lock or lease, so
  * two runs never take the same batch), records a {@linkplain #claim claim} naming the batches it
- * takes, ingests them, and {@linkplain #acknowledge acknowledges} those the table now holds. The
- * commit records the claim id as the source's last run (a table property, in the same atomic step
- * as the data), so a run that died after its commit and before acknowledging leaves a claim that
- * the next run resolves: committed claims are acknowledged, others are released and their batches
- * taken again.
+ * takes, ingests them, and {@linkplain #acknowledge acknowledges} those the table now holds. Just
+ * before its commit, the run {@linkplain #recordOutcome rewrites its claim} to name exactly what
+ * the commit holds and what could not be read, so a claim never stands for more than its commit:
+ * batches deferred by a run limit drop out of it. The commit records the claim id as the source's
+ * last run (a table property, in the same atomic step as the data), so a run that died after its
+ * commit and before acknowledging leaves a claim that the next run resolves: a committed claim's
+ * batches are acknowledged (its unreadable ones set aside), any other claim is released and its
+ * batches taken again.
  */
 public interface Source extends AutoCloseable {
   /** For messages, e.g. {@code spool /var/spool/floe}. */
@@ -37,23 +45,71 @@ public interface Source extends AutoCloseable {
   /** Durably records that run {@code claimId} is taking {@code batches}, before reading them. */
   void claim(String claimId, List<Batch> batches);
 
+  /**
+   * Durably replaces claim {@code claimId} with the run's outcome, before its commit: the batches
+   * the table will hold once the commit lands, and those that cannot be read. Batches the claim
+   * named before and the outcome does not are free to be taken again.
+   */
+  void recordOutcome(String claimId, Claim.Outcome outcome);
+
   /** The table holds these batches (committed now or earlier): move them out of the way. */
   void acknowledge(List<String> batchSources);
 
   /** Forgets a claim once its batches are acknowledged or released. */
   void releaseClaim(String claimId);
 
-  /** This batch cannot be read at all: set it aside with the reason so it does not block later runs. */
-  void fail(Batch batch, String reason);
+  /**
+   * The batch named {@code batchSource} cannot be read at all: set it aside with the reason so it
+   * does not block later runs.
+   */
+  void fail(String batchSource, String reason);
 
   /** Releases the lock or lease. */
   @Override
   void close();
 
-  /** A run's record of the batches it took: their {@link Batch#source()} names. */
-  record Claim(String claimId, List<String> batchSources) {
+  /**
+   * A run's record of the batches it took, by their {@link Batch#source()} names.
+   *
+   * @param batchSources every batch the claim names
+   * @param outcome what the run's commit holds, once the run recorded it; empty while the claim
+   *     names the batches taken, before any was read
+   */
+  record Claim(String claimId, List<String> batchSources, Optional<Outcome> outcome) {
     public Claim {
       batchSources = List.copyOf(batchSources);
+    }
+
+    /** A claim naming the batches taken, before any was read. */
+    public static Claim taken(String claimId, List<String> batchSources) {
+      return new Claim(claimId, batchSources, Optional.empty());
+    }
+
+    /**
+     * What a run's commit holds of its claim.
+     *
+     * @param inTable the batches in the table once the commit lands (committed by it or earlier)
+     * @param unreadable the batches that could not be read, with the reason, in claim order
+     */
+    public record Outcome(List<String> inTable, Map<String, String> unreadable) {
+      public Outcome {
+        inTable = List.copyOf(inTable);
+        unreadable = Collections.unmodifiableMap(new LinkedHashMap<>(unreadable));
+      }
+
+      /** The outcome of a run's batches; deferred batches and dry-run ones are in neither list. */
+      public static Outcome of(List<BatchOutcome> outcomes) {
+        List<String> inTable = new ArrayList<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        for (BatchOutcome outcome : outcomes) {
+          if (outcome.inTable()) {
+            inTable.add(outcome.batch().source());
+          } else if (outcome.status() == BatchOutcome.Status.FAILED) {
+            unreadable.put(outcome.batch().source(), outcome.reason());
+          }
+        }
+        return new Outcome(inTable, unreadable);
+      }
     }
   }
 }

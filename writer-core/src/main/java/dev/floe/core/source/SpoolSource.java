@@ -4,10 +4,12 @@ import dev.floe.core.Batch;
 import dev.floe.core.commit.BatchLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,9 +93,8 @@ public final class SpoolSource implements Source {
         if (!name.endsWith(".claim")) {
           continue;
         }
-        String claimId = file.getFileName().toString().replaceFirst("\\.claim$", "");
-        List<String> sources = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
-        found.add(new Claim(claimId, sources));
+        String claimId = name.substring(0, name.length() - ".claim".length());
+        found.add(ClaimText.parse(claimId, Files.readString(file, StandardCharsets.UTF_8), file.toString()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the claims in " + claims + ": " + e.getMessage(), e);
@@ -126,7 +127,7 @@ public final class SpoolSource implements Source {
       try {
         batch = Batch.ofFile(candidate.file());
       } catch (UncheckedIOException e) {
-        fail(Batch.of("unreadable", candidate.file().toString(), () -> null), e.getMessage());
+        fail(candidate.file().toString(), e.getMessage());
         continue;
       }
       bytes += candidate.size();
@@ -145,20 +146,38 @@ public final class SpoolSource implements Source {
 
   @Override
   public void claim(String claimId, List<Batch> batches) {
+    writeClaim(claimId, ClaimText.taken(batches.stream().map(Batch::source).toList()));
+  }
+
+  @Override
+  public void recordOutcome(String claimId, Claim.Outcome outcome) {
+    writeClaim(claimId, ClaimText.outcome(outcome));
+  }
+
+  /** Writes a claim durably and atomically: a temp file, forced to disk, renamed over the claim. */
+  private void writeClaim(String claimId, String text) {
     Path claims = state("claims");
     Path target = claims.resolve(claimId + ".claim");
     Path temp = claims.resolve("." + claimId + ".tmp");
-    StringBuilder text = new StringBuilder();
-    batches.forEach(batch -> text.append(batch.source()).append('\n'));
     try {
       Files.createDirectories(claims);
       Files.writeString(temp, text, StandardCharsets.UTF_8);
-      try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         channel.force(true);
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      forceDirectory(claims);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write claim " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes a rename in {@code folder} durable; where the platform cannot open a directory, skips it. */
+  private static void forceDirectory(Path folder) {
+    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      LOG.debug("Cannot force directory {}: {}", folder, e.toString());
     }
   }
 
@@ -179,15 +198,15 @@ public final class SpoolSource implements Source {
   }
 
   @Override
-  public void fail(Batch batch, String reason) {
-    Path moved = moveAside(Path.of(batch.source()), FAILED);
+  public void fail(String batchSource, String reason) {
+    Path moved = moveAside(Path.of(batchSource), FAILED);
     if (moved != null) {
       try {
         Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), reason + "\n", StandardCharsets.UTF_8);
       } catch (IOException e) {
         LOG.warn("Cannot write the reason file for {}: {}", moved, e.toString());
       }
-      LOG.warn("Moved {} to {}/: {}", batch.source(), FAILED, reason);
+      LOG.warn("Moved {} to {}/: {}", batchSource, FAILED, reason);
     }
   }
 

@@ -27,11 +27,14 @@ abstract class UnacknowledgedSource implements Source {
   public final void claim(String claimId, List<Batch> batches) {}
 
   @Override
+  public final void recordOutcome(String claimId, Claim.Outcome outcome) {}
+
+  @Override
   public final void acknowledge(List<String> batchSources) {}
 
   @Override
   public final void releaseClaim(String claimId) {}
 
   @Override
-  public final void fail(Batch batch, String reason) {}
+  public final void fail(String batchSource, String reason) {}
 }

@@ -2,7 +2,11 @@ package dev.floe.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.spy;
@@ -12,7 +16,10 @@ import dev.floe.core.BatchOutcome;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestConfig;
 import dev.floe.core.IngestOptions;
+import dev.floe.core.RunLimits;
 import dev.floe.core.TestTables;
+import dev.floe.core.commit.CommitOptions;
+import dev.floe.core.commit.Committer;
 import dev.floe.core.config.Settings;
 import dev.floe.core.source.SourceBusyException;
 import dev.floe.core.source.SpoolSource;
@@ -31,6 +38,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +130,111 @@ class IngestJobTest {
     assertThat(writer.table().currentSnapshot().sequenceNumber()).isEqualTo(snapshots);
     assertThat(tableKeys()).hasSize(6);
     assertThat(names(spool.resolve("done"))).containsExactly("a.ndjson", "b.ndjson");
+  }
+
+  @Test
+  void aRunWithALimitThatDiedAfterItsCommitLeavesItsDeferredBatchesForTheNextRun() throws IOException {
+    drop("a.ndjson", 1, 3, NOW.minusSeconds(60));
+    drop("b.ndjson", 1, 3, NOW.minusSeconds(50));
+    drop("c.ndjson", 1, 3, NOW.minusSeconds(40));
+    FloeWriter limited = FloeWriter.builder(TestTables.catalog(dir.resolve("wh")))
+        .config(writer.config().withRunLimits(new RunLimits(3, RunLimits.DEFAULT_MAX_BYTES, Duration.ZERO, 1.0)))
+        .build();
+    SpoolSource dying = spy(spool());
+    doThrow(new IllegalStateException("killed")).when(dying).acknowledge(anyList());
+    assertThatThrownBy(() -> new IngestJob(limited, clock).run(dying, IngestOptions.defaults())).hasMessage("killed");
+    dying.close();
+    assertThat(tableKeys()).containsExactlyInAnyOrder("do-a.ndjson/1", "do-a.ndjson/2", "do-a.ndjson/3");
+
+    IngestJob.JobResult next;
+    try (SpoolSource source = spool()) {
+      next = new IngestJob(writer, clock).run(source, IngestOptions.defaults());
+    }
+
+    assertThat(next.claimsAcknowledged()).isEqualTo(1);
+    assertThat(next.ingest().batchesCommitted()).as("the deferred batches, taken again").isEqualTo(2);
+    assertThat(tableKeys()).hasSize(9);
+    assertThat(names(spool.resolve("done"))).containsExactly("a.ndjson", "b.ndjson", "c.ndjson");
+    assertThat(names(spool.resolve(".floe").resolve("claims"))).isEmpty();
+  }
+
+  @Test
+  void anUnreadableBatchOfARunThatDiedAfterItsCommitStillMovesToFailed() throws IOException {
+    drop("a.ndjson", 1, 3, NOW.minusSeconds(60));
+    Path b = drop("b.ndjson", 1, 3, NOW.minusSeconds(50));
+    SpoolSource dying = spy(spool());
+    unreadableSecond(dying, b);
+    doThrow(new IllegalStateException("killed")).when(dying).acknowledge(anyList());
+    assertThatThrownBy(() -> new IngestJob(writer, clock).run(dying, IngestOptions.defaults())).hasMessage("killed");
+    dying.close();
+
+    IngestJob.JobResult next;
+    try (SpoolSource source = spool()) {
+      next = new IngestJob(writer, clock).run(source, IngestOptions.defaults());
+    }
+
+    assertThat(next.claimsAcknowledged()).isEqualTo(1);
+    assertThat(next.ingest().batchesOffered()).isZero();
+    assertThat(tableKeys()).containsExactlyInAnyOrder("do-a.ndjson/1", "do-a.ndjson/2", "do-a.ndjson/3");
+    assertThat(names(spool.resolve("done"))).containsExactly("a.ndjson");
+    assertThat(names(spool.resolve("failed"))).containsExactly("b.ndjson", "b.ndjson.reason.txt");
+    assertThat(Files.readString(spool.resolve("failed").resolve("b.ndjson.reason.txt")))
+        .startsWith("Cannot open " + b + ": java.nio.file.AccessDeniedException");
+  }
+
+  @Test
+  void aRunThatDiedBetweenRecordingItsOutcomeAndCommittingIsTakenAgainWhole() throws IOException {
+    drop("a.ndjson", 1, 3, NOW.minusSeconds(60));
+    Path b = drop("b.ndjson", 1, 3, NOW.minusSeconds(50));
+    drop("c.ndjson", 1, 3, NOW.minusSeconds(40));
+    FloeWriter failing = FloeWriter.builder(TestTables.catalog(dir.resolve("wh")))
+        .config(writer.config().withRunLimits(new RunLimits(3, RunLimits.DEFAULT_MAX_BYTES, Duration.ZERO, 1.0)))
+        .committer(refusing())
+        .build();
+    SpoolSource dying = spy(spool());
+    unreadableFirst(dying, drop("0.ndjson", 1, 3, NOW.minusSeconds(70)));
+    doThrow(new IllegalStateException("killed")).when(dying).releaseClaim(anyString());
+    assertThatThrownBy(() -> new IngestJob(failing, clock).run(dying, IngestOptions.defaults())).hasMessage("killed");
+    dying.close();
+    assertThat(writer.table().currentSnapshot()).isNull();
+
+    IngestJob.JobResult next;
+    try (SpoolSource source = spool()) {
+      next = new IngestJob(writer, clock).run(source, IngestOptions.defaults());
+    }
+
+    // As after any definite failure: nothing of the claim is acknowledged or set aside, and the
+    // batch that could not be opened gets another try (readable now).
+    assertThat(next.claimsReleased()).isEqualTo(1);
+    assertThat(tableKeys()).hasSize(12);
+    assertThat(names(spool.resolve("done"))).containsExactly("0.ndjson", "a.ndjson", "b.ndjson", "c.ndjson");
+    assertThat(names(spool.resolve("failed"))).isEmpty();
+    assertThat(b).doesNotExist();
+  }
+
+  /** A committer whose every commit the catalog refuses: a definite failure, nothing lands. */
+  private static Committer refusing() {
+    Committer committer = spy(new Committer(CommitOptions.defaults()));
+    doThrow(new CommitFailedException("refused")).when(committer)
+        .commit(any(), anyList(), anyString(), anyCollection(), anyMap(), anyMap());
+    return committer;
+  }
+
+  /** The source's second pending batch fails to open, as a file the run may not read. */
+  private static void unreadableSecond(SpoolSource source, Path file) {
+    unreadableAt(source, 1, file);
+  }
+
+  private static void unreadableFirst(SpoolSource source, Path file) {
+    unreadableAt(source, 0, file);
+  }
+
+  private static void unreadableAt(SpoolSource source, int index, Path file) {
+    doAnswer(call -> {
+      List<Batch> real = new ArrayList<>(((List<?>) call.callRealMethod()).stream().map(Batch.class::cast).toList());
+      real.set(index, Batch.of(real.get(index).id(), file.toString(), () -> { throw new AccessDeniedException(file.toString()); }));
+      return real;
+    }).when(source).pending();
   }
 
   @Test

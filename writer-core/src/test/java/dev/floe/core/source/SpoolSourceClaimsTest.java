@@ -26,7 +26,7 @@ class SpoolSourceClaimsTest {
     try (SpoolSource source = source()) {
       source.lock();
       source.claim("run-1", List.of(Batch.ofFile(a)));
-      assertThat(source.leftoverClaims()).containsExactly(new Source.Claim("run-1", List.of(a.toString())));
+      assertThat(source.leftoverClaims()).containsExactly(Source.Claim.taken("run-1", List.of(a.toString())));
       source.releaseClaim("run-1");
       assertThat(source.leftoverClaims()).isEmpty();
     }
