@@ -23,6 +23,15 @@ final class ExactlyOnce {
    * waiting, failed, claimed or locked.
    */
   static TableCheck.Comparison assertAll(Target target, List<EventBook> books, Map<Inbox, List<String>> dropped) {
+    return assertAll(target, books, dropped, Map.of());
+  }
+
+  /**
+   * As {@link #assertAll(Target, List, Map)}, where {@code failed} names what each inbox must hold
+   * in failed/ (files that could not be read, and their reason files) instead of nothing.
+   */
+  static TableCheck.Comparison assertAll(
+      Target target, List<EventBook> books, Map<Inbox, List<String>> dropped, Map<Inbox, List<String>> failed) {
     Map<String, List<Object>> expected = new HashMap<>();
     int batches = 0;
     for (EventBook book : books) {
@@ -41,7 +50,8 @@ final class ExactlyOnce {
     assertThat(deadLetterLines(target.deadLetters())).as("dead letters in %s", target.deadLetters()).isEqualTo(broken);
     dropped.forEach((inbox, names) -> {
       assertThat(inbox.waiting()).as("files left waiting in %s", inbox.sourceArgs()).isEmpty();
-      assertThat(inbox.failed()).as("files failed in %s", inbox.sourceArgs()).isEmpty();
+      assertThat(inbox.failed()).as("files failed in %s", inbox.sourceArgs())
+          .containsExactlyInAnyOrderElementsOf(failed.getOrDefault(inbox, List.of()));
       assertThat(inbox.claimFiles()).as("claims left in %s", inbox.sourceArgs()).isEmpty();
       assertThat(inbox.strayLocks()).as("leases left in %s", inbox.sourceArgs()).isEmpty();
       List<String> sorted = new ArrayList<>(names);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.core.CrashPoint;
+import dev.floe.it.faults.Figures;
 import dev.floe.it.servers.Endpoints;
 import dev.floe.it.servers.ServersExtension;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class RestCrashIT {
 
     CrashDrill.Figures figures = drill.run(seed, KILLS, Duration.ofSeconds(60));
 
-    System.out.println("Crash drill, spool + REST catalog + S3: " + figures);
+    Figures.report("Crash drill, spool + REST catalog + S3:", List.of(figures.toString()));
     assertThat(figures.kills()).as("kills within the time budget").isGreaterThanOrEqualTo(Math.min(KILLS, 4));
   }
 
@@ -57,8 +58,26 @@ class RestCrashIT {
 
       CrashDrill.Figures figures = drill.run(seed, KILLS, Duration.ofSeconds(60));
 
-      System.out.println("Crash drill, S3 prefix + REST catalog + S3: " + figures);
+      Figures.report("Crash drill, S3 prefix + REST catalog + S3:", List.of(figures.toString()));
       assertThat(figures.kills()).as("kills within the time budget").isGreaterThanOrEqualTo(Math.min(KILLS, 4));
+    }
+  }
+
+  @Test
+  void randomKillsOfRunsWithAnEventLimitOnAnS3PrefixLoseAndDoubleNothing(Endpoints endpoints) {
+    Target target = Target.rest(endpoints, dir.resolve("dead-letters"), uniqueTable());
+    try (S3Client s3 = endpoints.newS3Client()) {
+      S3Inbox inbox = new S3Inbox(s3, endpoints.bucket(), "inbox-" + UUID.randomUUID() + "/");
+      long seed = SpoolCrashIT.SEED + 4;
+      CrashDrill drill = new CrashDrill(target, inbox, new FloeProcess.Launcher(dir.resolve("logs"), s3SourceEnv(target)),
+          "s3-limited", seed, List.of("--max-events", "2000"));
+
+      CrashDrill.Figures figures = drill.run(seed, KILLS, Duration.ofSeconds(60));
+
+      Figures.report("Crash drill, S3 prefix + REST catalog + S3, --max-events 2000:", List.of(figures.toString()));
+      assertThat(figures.kills()).as("kills within the time budget").isGreaterThanOrEqualTo(Math.min(KILLS, 4));
+      assertThat(figures.table().lost()).isZero();
+      assertThat(figures.table().doubled()).isZero();
     }
   }
 

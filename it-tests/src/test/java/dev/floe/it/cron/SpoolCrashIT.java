@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.core.CrashPoint;
+import dev.floe.it.faults.Figures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,23 @@ class SpoolCrashIT {
 
     CrashDrill.Figures figures = drill.run(SEED, KILLS, Duration.ofSeconds(75));
 
-    System.out.println("Crash drill, spool + local catalog: " + figures);
+    Figures.report("Crash drill, spool + local catalog:", List.of(figures.toString()));
+    assertThat(figures.kills()).as("kills within the time budget").isGreaterThanOrEqualTo(Math.min(KILLS, 6));
+    assertThat(figures.table().lost()).isZero();
+    assertThat(figures.table().doubled()).isZero();
+  }
+
+  @Test
+  void randomKillsOfRunsWithAnEventLimitLoseAndDoubleNothing() {
+    Target target = Target.local(dir.resolve("warehouse"), dir.resolve("dead-letters"), "cron.events");
+    SpoolInbox spool = new SpoolInbox(dir.resolve("spool"));
+    long seed = SEED + 3;
+    CrashDrill drill = new CrashDrill(target, spool, target.launcher(dir.resolve("logs")), "limited", seed,
+        List.of("--max-events", "2000"));
+
+    CrashDrill.Figures figures = drill.run(seed, KILLS, Duration.ofSeconds(75));
+
+    Figures.report("Crash drill, spool + local catalog, --max-events 2000:", List.of(figures.toString()));
     assertThat(figures.kills()).as("kills within the time budget").isGreaterThanOrEqualTo(Math.min(KILLS, 6));
     assertThat(figures.table().lost()).isZero();
     assertThat(figures.table().doubled()).isZero();

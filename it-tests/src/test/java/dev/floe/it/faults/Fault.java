@@ -1,13 +1,15 @@
 package dev.floe.it.faults;
 
 /** What {@link FaultProxy} does with one request. */
-enum Fault {
+public enum Fault {
   /** Forward it and relay the answer unchanged. */
   PASS,
   /** Answer 500 InternalError without forwarding. */
   INTERNAL_ERROR,
   /** Answer 503 SlowDown (with Retry-After) without forwarding. */
   SLOW_DOWN,
+  /** Answer 403 AccessDenied without forwarding, as for an object the credentials may not read. */
+  ACCESS_DENIED,
   /** Answer 429 without forwarding, as R2 does beyond one write per second to a key. */
   TOO_MANY_REQUESTS,
   /** Forward it, then send the answer's head and half its body and reset the connection. */
@@ -28,7 +30,7 @@ enum Fault {
   /** Whether the server saw the request (and may have acted on it). */
   boolean forwards() {
     return switch (this) {
-      case INTERNAL_ERROR, SLOW_DOWN, TOO_MANY_REQUESTS, TIMEOUT -> false;
+      case INTERNAL_ERROR, SLOW_DOWN, ACCESS_DENIED, TOO_MANY_REQUESTS, TIMEOUT -> false;
       default -> true;
     };
   }

@@ -37,14 +37,14 @@ import org.slf4j.LoggerFactory;
  * <p>Each request is forwarded on a fresh connection to the server, so that a stale pooled
  * connection can never make the relay itself lose or repeat a request.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
   private static final String LOOPBACK = "127.0.0.1";
   /** How long a time-out or held answer lasts at most, should the client never give up. */
   private static final Duration HOLD_LIMIT = Duration.ofSeconds(60);
 
   /** How the server being fronted words its errors. */
-  enum Flavor {
+  public enum Flavor {
     S3,
     REST
   }
@@ -87,7 +87,7 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /** Starts a relay to {@code upstream} (an http:// URI on this machine) on a free loopback port. */
-  static FaultProxy start(String name, Flavor flavor, URI upstream) {
+  public static FaultProxy start(String name, Flavor flavor, URI upstream) {
     if (!InetAddressCheck.isLoopback(upstream.getHost())) {
       throw new IllegalArgumentException("Invalid upstream " + upstream + ": loopback only");
     }
@@ -101,11 +101,11 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://" + LOOPBACK + ":" + listener.getLocalPort());
   }
 
-  void policy(FaultPolicy newPolicy) {
+  public void policy(FaultPolicy newPolicy) {
     this.policy = newPolicy;
   }
 
@@ -122,7 +122,7 @@ final class FaultProxy implements AutoCloseable {
     return requests.get();
   }
 
-  long injected(Fault fault) {
+  public long injected(Fault fault) {
     return counts.get(fault).get();
   }
 
@@ -203,6 +203,9 @@ final class FaultProxy implements AutoCloseable {
       }
       case SLOW_DOWN -> {
         return answer(request, fault, out, 503, "SlowDown", "Please reduce your request rate.");
+      }
+      case ACCESS_DENIED -> {
+        return answer(request, fault, out, 403, "AccessDenied", "Access Denied");
       }
       case TOO_MANY_REQUESTS -> {
         return answer(request, fault, out, 429, "TooManyRequests", "Reduce your request rate.");

@@ -14,12 +14,12 @@ import java.util.List;
  * it-tests/target/reliability-figures.txt}, which CI prints after the build (failsafe sends test
  * output to files, where nobody reads it).
  */
-final class Figures {
+public final class Figures {
   private static boolean started;
 
   private Figures() {}
 
-  static synchronized void report(String title, List<String> lines) {
+  public static synchronized void report(String title, List<String> lines) {
     StringBuilder text = new StringBuilder(title).append(System.lineSeparator());
     lines.forEach(line -> text.append("  ").append(line).append(System.lineSeparator()));
     System.out.print(text);

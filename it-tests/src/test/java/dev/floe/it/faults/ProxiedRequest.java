@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One request as the relay read it, for a {@link FaultPolicy} to judge. */
-record ProxiedRequest(String method, String target, HttpExchange.Message message) {
+public record ProxiedRequest(String method, String target, HttpExchange.Message message) {
   /** {@code POST /v1/[prefix/]namespaces/NS/tables/TABLE}: an Iceberg REST table commit. */
   private static final Pattern COMMIT =
       Pattern.compile("/v1/(?:[^/]+/)?namespaces/[^/]+/tables/[^/?]+");
@@ -18,7 +18,7 @@ record ProxiedRequest(String method, String target, HttpExchange.Message message
   }
 
   /** The target without its query string. */
-  String path() {
+  public String path() {
     int query = target.indexOf('?');
     return query < 0 ? target : target.substring(0, query);
   }

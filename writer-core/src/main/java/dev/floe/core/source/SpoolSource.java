@@ -127,8 +127,10 @@ public final class SpoolSource implements Source {
       try {
         batch = Batch.ofFile(candidate.file());
       } catch (UncheckedIOException e) {
-        fail(candidate.file().toString(), e.getMessage());
-        continue;
+        // Taken like any batch, so that it is set aside through the claim's outcome (and not by a
+        // dry run): opening it fails with what reading it did.
+        IOException cause = e.getCause();
+        batch = Batch.of("unreadable:" + candidate.file(), candidate.file().toString(), () -> { throw cause; });
       }
       bytes += candidate.size();
       batches.add(batch);

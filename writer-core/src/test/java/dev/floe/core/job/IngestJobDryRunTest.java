@@ -61,6 +61,38 @@ class IngestJobDryRunTest {
     assertThat(catalog.tableExists(TestTables.EVENTS)).isFalse();
   }
 
+  @Test
+  void aDryRunLeavesAFileThatCannotBeReadWhereItIs() throws IOException {
+    Path spool = Files.createDirectories(dir.resolve("spool"));
+    Files.write(spool.resolve("a.ndjson"), List.of(TestTables.ndjson("do-a", 1, T)));
+    // A regular file whose every read fails with EIO, even for root: what a bad disk sector gives.
+    Path broken = Files.createSymbolicLink(spool.resolve("b.ndjson"), Path.of("/proc/self/mem"));
+    Catalog catalog = TestTables.catalog(dir.resolve("wh"));
+    FloeWriter writer = FloeWriter.builder(catalog)
+        .config(IngestConfig.from(Settings.empty()).withDeadLetterDirectory(dir.resolve("dead"))).build();
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1));
+
+    IngestJob.JobResult dry;
+    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, later)) {
+      dry = new IngestJob(writer, later).run(source, IngestOptions.defaults().withDryRun(true));
+    }
+
+    assertThat(dry.ingest().batches()).filteredOn(o -> o.status() == BatchOutcome.Status.FAILED)
+        .singleElement().satisfies(o -> assertThat(o.reason()).startsWith("Cannot open " + broken + ": java.io.IOException"));
+    assertThat(names(spool)).containsExactly("a.ndjson", "b.ndjson");
+    assertThat(Files.exists(spool.resolve("failed"))).isFalse();
+
+    IngestJob.JobResult real;
+    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, later)) {
+      real = new IngestJob(writer, later).run(source, IngestOptions.defaults());
+    }
+
+    assertThat(real.ingest().batchesCommitted()).isEqualTo(1);
+    assertThat(names(spool.resolve("failed"))).containsExactly("b.ndjson", "b.ndjson.reason.txt");
+    assertThat(Files.readString(spool.resolve("failed").resolve("b.ndjson.reason.txt")))
+        .startsWith("Cannot open " + broken + ": java.io.IOException: Input/output error");
+  }
+
   private static List<String> names(Path folder) throws IOException {
     if (!Files.isDirectory(folder)) {
       return List.of();
