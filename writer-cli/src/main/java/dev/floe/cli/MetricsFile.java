@@ -20,13 +20,13 @@ import java.util.regex.Pattern;
  */
 final class MetricsFile {
   private static final Pattern LAST_SUCCESS =
-      Pattern.compile("(?m)^floe_ingest_last_success_timestamp_seconds\\{[^}]*\\} (\\S+)$");
+      Pattern.compile("(?m)^floe_ingest_last_success_timestamp_seconds\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*\\} (\\S+)$");
 
   private MetricsFile() {}
 
   /** @param result what the run did; null when it failed or did nothing (source busy) */
   static void write(Path file, String table, int exitCode, IngestResult result, double durationSeconds, Instant now) {
-    String labels = "{table=\"" + table.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    String labels = "{table=\"" + labelValue(table) + "\"}";
     boolean succeeded = exitCode == ExitCodes.OK && result != null;
     double lastSuccess = succeeded ? now.toEpochMilli() / 1000.0 : previousLastSuccess(file);
     StringBuilder text = new StringBuilder();
@@ -54,6 +54,11 @@ final class MetricsFile {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write metrics file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A label value as the Prometheus text format writes it: backslash, double quote and newline escaped. */
+  static String labelValue(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
   private static double previousLastSuccess(Path file) {

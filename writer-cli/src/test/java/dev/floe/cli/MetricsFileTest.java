@@ -3,12 +3,14 @@ package dev.floe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.floe.core.IngestResult;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,5 +156,24 @@ class MetricsFileTest {
     assertThat(result.err()).contains("floe: warning: Cannot write metrics file " + metrics);
     assertThat(CronFixture.json(result).get("batches_committed").asInt()).isEqualTo(1);
     assertThat(cron.files("done")).containsExactly("a.ndjson");
+  }
+
+  @Test
+  void labelValuesAreEscapedAsTheTextFormatRequiresAndStillReadBack() throws IOException {
+    String table = "odd\\ns.\"quoted\"\nname}";
+    Instant first = Instant.ofEpochSecond(1_764_000_000L);
+
+    IngestResult nothingNew = new IngestResult("run-1", table, List.of(), 0, 0, 0, 0, 0, 0, 0, null, Duration.ZERO, List.of());
+    MetricsFile.write(metrics, table, ExitCodes.OK, nothingNew, 1.5, first);
+
+    List<String> samples = Files.readAllLines(metrics).stream().filter(line -> !line.startsWith("#")).toList();
+    assertThat(samples).hasSize(12).allSatisfy(line ->
+        assertThat(line).contains("{table=\"odd\\\\ns.\\\"quoted\\\"\\nname}\"} "));
+
+    MetricsFile.write(metrics, table, ExitCodes.RETRYABLE, null, 0.5, first.plusSeconds(60));
+
+    assertThat(Files.readAllLines(metrics))
+        .contains("floe_ingest_last_success_timestamp_seconds{table=\"odd\\\\ns.\\\"quoted\\\"\\nname}\"} 1764000000")
+        .contains("floe_ingest_last_run_timestamp_seconds{table=\"odd\\\\ns.\\\"quoted\\\"\\nname}\"} 1764000060");
   }
 }
