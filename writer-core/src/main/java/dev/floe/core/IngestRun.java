@@ -68,20 +68,34 @@ final class IngestRun {
     List<String> included = new ArrayList<>();
     try {
       int done = 0;
-      for (Map.Entry<String, Batch> entry : batches.entrySet()) {
-        Batch batch = entry.getValue();
-        if (done > 0 && config.run().reached(read, FloeWriter.since(clock, start))) {
-          outcomes.add(new BatchOutcome(batch, Status.DEFERRED, "run limit reached"));
-          continue;
-        }
-        String failure = decode(entry.getKey(), batch, sink, rejects);
-        if (failure != null) {
-          outcomes.add(new BatchOutcome(batch, Status.FAILED, failure));
+      // Rows: the decoder's fast path, one reused row per source and no object per field. Decoding
+      // runs here; filtering and writing on the handoff's thread, so the two overlap. One handoff
+      // (one thread, one set of blocks) for the whole run, however many batches; closed before the
+      // writer is aborted, so nothing writes into files being deleted.
+      try (RowHandoff handoff = decoder.handoff("floe-write-" + runId, event -> {
+        if (filter.test(event)) {
+          sink.accept(event);
+          written++;
         } else {
-          included.add(entry.getKey());
-          outcomes.add(new BatchOutcome(batch, options.dryRun() ? Status.DRY_RUN : Status.COMMITTED, ""));
+          filtered++;
         }
-        options.progress().update(++done, batches.size(), read);
+      })) {
+        for (Map.Entry<String, Batch> entry : batches.entrySet()) {
+          Batch batch = entry.getValue();
+          if (done > 0 && config.run().reached(read, FloeWriter.since(clock, start))) {
+            outcomes.add(new BatchOutcome(batch, Status.DEFERRED, "run limit reached"));
+            continue;
+          }
+          String failure = decode(entry.getKey(), batch, handoff, rejects);
+          if (failure != null) {
+            outcomes.add(new BatchOutcome(batch, Status.FAILED, failure));
+          } else {
+            included.add(entry.getKey());
+            outcomes.add(new BatchOutcome(batch, options.dryRun() ? Status.DRY_RUN : Status.COMMITTED, ""));
+          }
+          options.progress().update(++done, batches.size(), read);
+        }
+        handoff.finish();
       }
       checkRejectRatio(writer, rejects);
       if (writer == null || included.isEmpty()) {
@@ -109,8 +123,8 @@ final class IngestRun {
     }
   }
 
-  /** Decodes one batch; returns why it could not be opened, or null. */
-  private String decode(String digest, Batch batch, Consumer<Record> sink, DeadLetters.Run rejects) {
+  /** Decodes one batch into {@code rows}; returns why it could not be opened, or null. */
+  private String decode(String digest, Batch batch, RowHandoff rows, DeadLetters.Run rejects) {
     InputStream in;
     try {
       in = batch.input().open();
@@ -119,23 +133,15 @@ final class IngestRun {
       return "Cannot open " + batch.source() + ": " + e;
     }
     DecodeStats stats;
-    // Rows: the decoder's fast path, one reused row per source and no object per field. Decoding
-    // runs here; filtering and writing on the handoff's thread, so the two overlap.
-    try (in;
-        RowHandoff handoff = decoder.handoff("floe-write-" + runId, event -> {
-          if (filter.test(event)) {
-            sink.accept(event);
-            written++;
-          } else {
-            filtered++;
-          }
-        })) {
-      stats = decoder.decodeRows(batch.source(), in, handoff, reject -> rejects.reject(digest, reject));
-      handoff.finish();
-    } catch (IOException e) {
-      // Closing a fully read input failed: nothing was lost.
-      LOG.debug("Cannot close {}: {}", batch.source(), e.toString());
-      return null;
+    try {
+      stats = decoder.decodeRows(batch.source(), in, rows, reject -> rejects.reject(digest, reject));
+    } finally {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // Closing a fully read input failed: nothing was lost.
+        LOG.debug("Cannot close {}: {}", batch.source(), e.toString());
+      }
     }
     read += stats.records() + stats.rejected();
     rejected += stats.rejected();

@@ -41,6 +41,26 @@ class IngestRunTest {
   }
 
   @Test
+  void aRunOfManySmallBatchesHandsRowsOverThroughOneSetOfBlocks() throws IOException {
+    List<Batch> batches = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      batches.add(batch("small-" + i, 2));
+    }
+    FloeWriter writer = FloeWriter.builder(catalog).config(config).build();
+    writer.table();
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+
+    IngestResult result = writer.ingest(batches);
+
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(result.batchesCommitted()).isEqualTo(300);
+    assertThat(TestTables.rows(writer.table())).hasSize(600);
+    // A handoff's blocks take ~5.6 MB; one set per batch would be ~1.7 GB here.
+    assertThat(allocated).as("bytes allocated by the decoding thread").isLessThan(300L << 20);
+  }
+
+  @Test
   void batchesBeyondTheEventLimitAreDeferredNotSplit() throws IOException {
     RunLimits limits = new RunLimits(15, DataSize.parse("1GB"), Duration.ZERO, 1.0);
     FloeWriter writer = FloeWriter.builder(catalog).config(config.withRunLimits(limits)).build();

@@ -34,7 +34,7 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
   private volatile Throwable failure;
   private volatile boolean stopped;
   private Block current;
-  private boolean finished;
+  private boolean ended;
 
   /**
    * Starts the consuming thread.
@@ -66,31 +66,55 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
     }
   }
 
-  /** Hands over the last rows and waits until the consumer has taken every row. */
+  /**
+   * Hands over the last rows and waits until the consumer has taken every row. Interrupted while
+   * waiting, it still waits for the consumer to stop (after the row it is on), so the caller may
+   * clean up what the consumer wrote, and then throws.
+   */
   public void finish() {
-    if (finished) {
+    if (ended) {
       return;
     }
-    finished = true;
     if (current != null && current.rows > 0) {
       handOver();
     }
-    put(END);
-    join();
+    end(false);
     throwIfFailed();
   }
 
-  /** Stops the consumer unless {@link #finish()} ran, and waits for it. */
+  /** Stops the consumer unless {@link #finish()} ran, and waits for it, even when interrupted. */
   @Override
   public void close() {
-    if (finished) {
-      return;
+    if (!ended) {
+      end(true);
     }
-    finished = true;
-    stopped = true;
-    full.clear();
-    put(END);
-    join();
+  }
+
+  /** Sends the end (at once when {@code stop}) and joins the consumer, interrupted or not. */
+  private void end(boolean stop) {
+    ended = true;
+    if (stop) {
+      stopped = true;
+      full.clear();
+    }
+    // Never blocks: the queue holds every block and the end at once.
+    full.offer(END);
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        stopped = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      if (!stop) {
+        throw new IllegalStateException("Interrupted while waiting for rows to be written");
+      }
+    }
   }
 
   private void handOver() {
@@ -154,16 +178,6 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while handing rows over", e);
-    }
-  }
-
-  private void join() {
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      stopped = true;
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for rows to be written", e);
     }
   }
 

@@ -179,4 +179,55 @@ class RowHandoffTest {
     assertThat(consumer.get().isAlive()).isFalse();
     assertThat(consumed.get()).isLessThanOrEqualTo(3 * RowHandoff.BLOCK_ROWS);
   }
+
+  @Test
+  void anInterruptWhileFinishingStillStopsAndJoinsTheConsumerBeforeThrowing() throws InterruptedException {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<Thread> consumer = new AtomicReference<>();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicReference<Boolean> consumerAliveWhenThrown = new AtomicReference<>();
+    AtomicInteger consumed = new AtomicInteger();
+    byte[] input = input(1000); // one block: handed over by finish()
+    Thread decoding = new Thread(() -> {
+      RowHandoff handoff = decoder.handoff("test-writer", row -> {
+        consumer.set(Thread.currentThread());
+        consumed.incrementAndGet();
+        entered.countDown();
+        try {
+          release.await(); // a slow upload
+        } catch (InterruptedException e) {
+          throw new AssertionError("the consumer is never interrupted", e);
+        }
+      });
+      decoder.decodeRows("test", new ByteArrayInputStream(input), handoff, reject -> {});
+      try {
+        handoff.finish();
+      } catch (RuntimeException e) {
+        consumerAliveWhenThrown.set(consumer.get().isAlive());
+        thrown.set(e);
+      }
+    }, "test-decoding");
+    decoding.start();
+    entered.await();
+    await().atMost(Duration.ofSeconds(30)).until(() -> decoding.getState() == Thread.State.WAITING && !blockedInHandOver(decoding));
+
+    decoding.interrupt();
+    release.countDown();
+    decoding.join(Duration.ofSeconds(30).toMillis());
+
+    assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessage("Interrupted while waiting for rows to be written");
+    assertThat(consumerAliveWhenThrown.get()).as("consumer alive when finish() threw").isFalse();
+    assertThat(consumed.get()).as("rows taken: the one the consumer was on, none after the interrupt").isEqualTo(1);
+  }
+
+  /** Whether {@code thread} waits for a free block (handing rows over) rather than for the consumer to end. */
+  private static boolean blockedInHandOver(Thread thread) {
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      if (frame.getMethodName().equals("join")) {
+        return false;
+      }
+    }
+    return true;
+  }
 }
