@@ -4,6 +4,7 @@ import dev.floe.core.BatchOutcome.Status;
 import dev.floe.core.commit.BatchLedger;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.commit.Committer;
+import dev.floe.core.commit.VerifiedCommits;
 import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.decode.DecodeStats;
 import dev.floe.core.decode.EventDecoder;
@@ -66,6 +67,7 @@ final class IngestRun {
     PartitionedWriter writer = options.dryRun() ? null : new PartitionedWriter(table, runId, config.write());
     Consumer<Record> sink = writer == null ? event -> {} : writer::write;
     List<String> included = new ArrayList<>();
+    boolean committing = false;
     try {
       int done = 0;
       // Rows: the decoder's fast path, one reused row per source and no object per field. Decoding
@@ -109,12 +111,17 @@ final class IngestRun {
       List<String> recorded = included.size() <= MAX_INLINE_DIGESTS ? included : List.of();
       options.beforeCommit().outcomes(List.copyOf(outcomes));
       CrashPoint.BEFORE_COMMIT.reach();
+      committing = true;
       return committer.commit(table, files, runId, recorded, Map.of(BatchLedger.BATCH_COUNT, Integer.toString(included.size())), properties);
     } catch (CommitUnknownException | TooManyRejectsException e) {
       LOG.error("Run {}: {}", runId, e.getMessage());
       throw e;
     } catch (RuntimeException | Error e) {
-      LOG.warn("Run {} failed before committing; deleting its data files and dead letters", runId);
+      if (committing && !VerifiedCommits.definitelyFailed(e)) {
+        LOG.error("Run {}: its commit to {} may have landed ({}); its data files and dead letters are kept", runId, table.name(), e.toString());
+        throw e;
+      }
+      LOG.warn("Run {} did not commit; deleting its data files and dead letters", runId);
       if (writer != null) {
         writer.abort();
       }

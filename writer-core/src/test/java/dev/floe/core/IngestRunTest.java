@@ -2,11 +2,17 @@ package dev.floe.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.spy;
 
 import dev.floe.core.BatchOutcome.Status;
 import dev.floe.core.config.DataSize;
 import dev.floe.core.config.Settings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +20,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import dev.floe.core.commit.CommitUnknownException;
+import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,5 +153,45 @@ class IngestRunTest {
     assertThat(writer.table().currentSnapshot().summary()).containsEntry("floe.run-id", result.runId());
     // One metadata version for both: the table has exactly one snapshot and the property.
     assertThat(writer.table().history()).hasSize(1);
+  }
+
+  @Test
+  void aRunWhoseCommitLandedKeepsItsFilesWhenTheTableCannotBeReloadedToConfirmIt() throws IOException {
+    FloeWriter first = FloeWriter.builder(catalog).config(config).build();
+    first.ingest(List.of(batch("a", 3)));
+    Table real = catalog.loadTable(TestTables.EVENTS);
+    real.updateProperties().set(TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "0").commit();
+    // The catalog applies the commit, the REST client resends it after a 503 and the resend
+    // conflicts; Iceberg reloads and finds the run's own snapshot. Then the catalog stops answering.
+    AtomicBoolean landed = new AtomicBoolean();
+    TableOperations operations = spy(((HasTableOperations) real).operations());
+    doAnswer(invocation -> {
+      invocation.callRealMethod();
+      if (landed.compareAndSet(false, true)) {
+        throw new CommitFailedException("Requirement failed: branch main has changed");
+      }
+      return null;
+    }).when(operations).commit(any(), any());
+    Table faulty = spy(new BaseTable(operations, real.name()));
+    doAnswer(invocation -> {
+      if (landed.get()) {
+        throw new UncheckedIOException("Connection reset", new SocketException("Connection reset"));
+      }
+      return invocation.callRealMethod();
+    }).when(faulty).refresh();
+    HadoopCatalog unreachable = spy(catalog);
+    doReturn(faulty).when(unreachable).loadTable(TestTables.EVENTS);
+    FloeWriter writer = FloeWriter.builder(unreachable).config(config).build();
+
+    assertThatThrownBy(() -> writer.ingest(List.of(batch("b", 3))))
+        .isInstanceOf(CommitUnknownException.class)
+        .hasMessageStartingWith("Cannot tell whether run ")
+        .hasMessageContaining(" committed to test.do_state.changes: ")
+        .hasMessageContaining("Connection reset")
+        .hasMessageContaining("NOT deleted");
+    real.refresh();
+    assertThat(real.snapshots()).hasSize(2);
+    assertThat(TestTables.dataFilesOnDisk(real)).hasSize(2);
+    assertThat(TestTables.rows(real)).extracting(row -> row.getField("do_id")).containsExactlyInAnyOrder("a", "a", "a", "b", "b", "b");
   }
 }

@@ -186,7 +186,7 @@ public final class BatchLedger {
         found.clear();
         for (Snapshot snapshot : ancestors) {
           if (runId != null && snapshot.summary() != null && runId.equals(snapshot.summary().get(RUN_ID))) {
-            throw new RunAlreadyCommittedException(runId, snapshot.snapshotId());
+            throw new AlreadyLandedException("run " + runId, snapshot.snapshotId());
           }
           collect(snapshot, wanted, found);
         }

@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
@@ -14,41 +13,31 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateProperties;
-import org.apache.iceberg.exceptions.CleanableFailure;
-import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
-import org.apache.iceberg.exceptions.RESTException;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Appends a run's data files in one snapshot that also records the run id and its batch digests
- * (see {@link BatchLedger}), exactly once:
+ * (see {@link BatchLedger}), exactly once, through {@link VerifiedCommits}:
  *
  * <ul>
- *   <li>{@link CommitFailedException} (a conflict Iceberg's own retries did not resolve): reload,
- *       back off, try again, up to {@link CommitOptions#maxAttempts()}; then rethrown.
  *   <li>a concurrent run committed one of the batches: {@link BatchesAlreadyCommittedException};
  *       nothing was committed.
- *   <li>{@link CommitStateUnknownException}, or the conversation with the catalog broke during the
- *       commit (a reset or a time-out: the request may have been applied): reload and look for the
- *       run id in the history; found means committed, otherwise {@link CommitUnknownException} and
- *       the caller must not delete.
- *   <li>an earlier attempt landed though its answer was lost, and the client sent the commit again:
- *       the validation finds the run's own snapshot and that snapshot is the result.
+ *   <li>an earlier attempt landed though its answer was lost (a reset, a time-out, a resend after a
+ *       503): the run's own snapshot, found by its run id, is the result.
+ *   <li>any doubt, including a reload that fails: {@link CommitUnknownException}, and the caller
+ *       must not delete.
+ *   <li>conflicts Iceberg's own retries did not resolve: retried by {@link VerifiedCommits}, then
+ *       the {@code CommitFailedException} is rethrown.
  * </ul>
  */
 public final class Committer {
-  private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
-
   /** Waits between attempts; tests pass one that does not sleep. */
   public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
   }
 
   private final CommitOptions options;
-  private final Sleeper sleeper;
+  private final VerifiedCommits commits;
   private final Clock clock;
 
   public Committer(CommitOptions options) {
@@ -66,7 +55,7 @@ public final class Committer {
   /** @param clock dates the carried digests (see {@link BatchLedger#carriedKey(long, String)}) */
   public Committer(CommitOptions options, Sleeper sleeper, Clock clock) {
     this.options = options;
-    this.sleeper = sleeper;
+    this.commits = new VerifiedCommits(options, sleeper);
     this.clock = clock;
   }
 
@@ -98,20 +87,16 @@ public final class Committer {
       Collection<String> batchDigests,
       Map<String, String> extraSummary,
       Map<String, String> tableProperties) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return attempt(table, files, runId, batchDigests, extraSummary, tableProperties);
-      } catch (CommitFailedException e) {
-        if (attempt >= options.maxAttempts()) {
-          throw e;
-        }
-        Duration backoff = options.backoff(attempt + 1);
-        LOG.warn(
-            "Commit of run {} to {} failed (attempt {} of {}), retrying in {} ms: {}",
-            runId, table.name(), attempt, options.maxAttempts(), backoff.toMillis(), e.getMessage());
-        pause(backoff, e);
-        table.refresh();
-      }
+    try {
+      return commits.commit(
+          table,
+          runId,
+          "run " + runId,
+          () -> attempt(table, files, runId, batchDigests, extraSummary, tableProperties),
+          reloaded -> BatchLedger.findRun(reloaded, runId));
+    } catch (ValidationException e) {
+      throw new BatchesAlreadyCommittedException(
+          "Cannot commit run " + runId + " to " + table.name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -139,94 +124,18 @@ public final class Committer {
     BatchLedger.summary(runId, batchDigests).forEach(append::set);
     extraSummary.forEach(append::set);
     append.validateWith(BatchLedger.notYetCommitted(runId, batchDigests));
-    try {
-      append.commit();
-      if (!set.isEmpty() || !remove.isEmpty()) {
-        UpdateProperties properties = transaction.updateProperties();
-        set.forEach(properties::set);
-        remove.forEach(properties::remove);
-        properties.commit();
-      }
-      transaction.commitTransaction();
-    } catch (ValidationException e) {
-      throw new BatchesAlreadyCommittedException(
-          "Cannot commit run " + runId + " to " + table.name() + ": " + e.getMessage(), e);
-    } catch (CommitStateUnknownException e) {
-      return recoverUnknownState(table, runId, e);
-    } catch (RunAlreadyCommittedException e) {
-      LOG.warn("Commit of run {} to {} had already landed; the catalog's answer to it was lost", runId, table.name());
-      table.refresh();
-      return ownSnapshot(table, runId);
-    } catch (RuntimeException e) {
-      if (answerMayBeLost(e)) {
-        return recoverUnknownState(table, runId, new CommitStateUnknownException(e));
-      }
-      throw e;
+    append.commit();
+    if (!set.isEmpty() || !remove.isEmpty()) {
+      UpdateProperties properties = transaction.updateProperties();
+      set.forEach(properties::set);
+      remove.forEach(properties::remove);
+      properties.commit();
     }
-    return ownSnapshot(table, runId);
-  }
-
-  /**
-   * Whether a failed commit may still have reached the catalog: the conversation with it broke
-   * (connection reset, read time-out, an unreadable answer) rather than the catalog refusing. That
-   * is Iceberg's own rule for keeping files: a failure that is not a {@link CleanableFailure}.
-   * Storage failures (writing manifests) come before the request and are definite.
-   */
-  static boolean answerMayBeLost(RuntimeException failure) {
-    if (failure instanceof CleanableFailure) {
-      return false;
-    }
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof RESTException && !(cause instanceof CleanableFailure)) {
-        return true;
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return false;
-  }
-
-  private static Snapshot ownSnapshot(Table table, String runId) {
+    transaction.commitTransaction();
     return BatchLedger.findRun(table, runId)
         .orElseThrow(
             () ->
                 new IllegalStateException(
                     "Cannot find the snapshot of run " + runId + " in " + table.name() + " after its commit"));
-  }
-
-  private static Snapshot recoverUnknownState(Table table, String runId, CommitStateUnknownException e) {
-    LOG.warn("Commit state of run {} to {} is unknown; checking the table history", runId, table.name());
-    Optional<Snapshot> landed;
-    try {
-      table.refresh();
-      landed = BatchLedger.findRun(table, runId);
-    } catch (RuntimeException reloadFailure) {
-      e.addSuppressed(reloadFailure);
-      landed = Optional.empty();
-    }
-    if (landed.isPresent()) {
-      LOG.info("Run {} did commit to {} as snapshot {}", runId, table.name(), landed.get().snapshotId());
-      return landed.get();
-    }
-    throw new CommitUnknownException(
-        runId,
-        "Cannot tell whether run "
-            + runId
-            + " committed to "
-            + table.name()
-            + ": the catalog did not answer and the history does not show it yet. Its data files"
-            + " were NOT deleted; the next run skips its batches if the commit landed.",
-        e);
-  }
-
-  private void pause(Duration backoff, CommitFailedException cause) {
-    try {
-      sleeper.sleep(backoff);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      cause.addSuppressed(interrupted);
-      throw cause;
-    }
   }
 }

@@ -2,8 +2,10 @@ package dev.floe.core.maintenance;
 
 import dev.floe.core.RunIds;
 import dev.floe.core.commit.CommitOptions;
+import dev.floe.core.commit.CommitMark;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.commit.Committer;
+import dev.floe.core.commit.VerifiedCommits;
 import dev.floe.core.maintenance.CompactionResult.GroupResult;
 import dev.floe.core.maintenance.CompactionResult.Status;
 import dev.floe.core.write.WriteOptions;
@@ -13,15 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,17 +30,18 @@ import org.slf4j.LoggerFactory;
  * since the plan's snapshot. Each group is its own commit, so a crash or a conflict loses only the
  * group in flight. Concurrent appends (ingest) do not conflict.
  *
+ * Commits go through {@link VerifiedCommits}, marked with the run id and the group index:
+ *
  * <ul>
- *   <li>{@link CommitFailedException} after Iceberg's own retries: reload, back off, commit the same
- *       new files again, up to {@link CommitOptions#maxAttempts()}; then the group is skipped.
- *   <li>{@link ValidationException} (an input file was removed, or deletes were added for it, by a
- *       concurrent change): the group is skipped. Either way its new files are deleted.
- *   <li>{@link CommitStateUnknownException}: the history is checked for the group's commit; if it is
- *       not there, {@link CommitUnknownException} and the new files are kept.
+ *   <li>{@link CommitFailedException} after every attempt, or {@link ValidationException} (an input
+ *       file was removed, or deletes were added for it, by a concurrent change), and the history
+ *       shows no commit of the group: the group is skipped and its new files are deleted.
+ *   <li>the commit threw but the history shows it (a reset connection, a resend): committed.
+ *   <li>any doubt: {@link CommitUnknownException}, the new files are kept and the run stops.
  * </ul>
  *
- * Any other failure (an unreadable input file, a storage error) deletes the group's new files and
- * stops the run; the groups committed before it stay committed.
+ * Any other failure (an unreadable input file, a storage error while rewriting) deletes the group's
+ * new files and stops the run; the groups committed before it stay committed.
  */
 final class CompactionRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CompactionRunner.class);
@@ -57,7 +57,7 @@ final class CompactionRunner {
   private final CompactionOptions options;
   private final WriteOptions write;
   private final CommitOptions commit;
-  private final Committer.Sleeper sleeper;
+  private final VerifiedCommits commits;
   private final Clock clock;
   private final Path tempDirectory;
 
@@ -73,7 +73,7 @@ final class CompactionRunner {
     this.options = options;
     this.write = write.withTargetFileSize(options.targetFileSize());
     this.commit = commit;
-    this.sleeper = sleeper;
+    this.commits = new VerifiedCommits(commit, sleeper);
     this.clock = clock;
     this.tempDirectory = tempDirectory;
   }
@@ -99,88 +99,36 @@ final class CompactionRunner {
     FileGroup group = plan.groups().get(index);
     List<DataFile> outputs = rewriter.rewrite(group, runId, index);
     long outputBytes = outputs.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+    String what = "compaction " + runId + " of partition " + group.partition();
+    Snapshot snapshot;
     try {
-      Optional<Snapshot> snapshot = commit(plan.startingSnapshotId(), group, outputs, runId, index);
-      if (snapshot.isEmpty()) {
-        return skipped(group, outputs, "commit kept failing after " + commit.maxAttempts() + " attempts");
-      }
-      LOG.info(
-          "Compaction {} of {}: committed {} as snapshot {}: {} files ({}) -> {} files ({})",
-          runId, table.name(), group.partition(), snapshot.get().snapshotId(), group.files().size(),
-          Bytes.format(group.bytes()), outputs.size(), Bytes.format(outputBytes));
-      return new GroupResult(
-          group.partition(), Status.COMMITTED, group.files().size(), group.bytes(), group.records(), outputs.size(),
-          outputBytes, snapshot.get().snapshotId(), null);
+      snapshot =
+          commits.commit(
+              table, runId, what, CommitMark.of(RUN_ID, runId, GROUP, Integer.toString(index)),
+              () -> {
+                RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(plan.startingSnapshotId());
+                group.files().forEach(rewrite::deleteFile);
+                outputs.forEach(rewrite::addFile);
+                return rewrite.set(OPERATION, "compaction");
+              });
+    } catch (CommitFailedException e) {
+      return skipped(group, outputs, "commit kept failing after " + commit.maxAttempts() + " attempts");
     } catch (ValidationException e) {
       return skipped(group, outputs, e.getMessage());
-    } catch (CommitUnknownException e) {
-      throw e;
     } catch (RuntimeException | Error e) {
-      GroupRewriter.deleteAll(table, outputs.stream().map(DataFile::location).toList());
+      // Only a definite failure deletes: after any doubt the files may be what the table references.
+      if (VerifiedCommits.definitelyFailed(e)) {
+        GroupRewriter.deleteAll(table, outputs.stream().map(DataFile::location).toList());
+      }
       throw e;
     }
-  }
-
-  /** The group's snapshot, or empty when commits kept failing. */
-  private Optional<Snapshot> commit(Long startingSnapshotId, FileGroup group, List<DataFile> outputs, String runId, int index) {
-    for (int attempt = 1; ; attempt++) {
-      RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(startingSnapshotId);
-      group.files().forEach(rewrite::deleteFile);
-      outputs.forEach(rewrite::addFile);
-      rewrite.set(RUN_ID, runId).set(OPERATION, "compaction").set(GROUP, Integer.toString(index));
-      try {
-        rewrite.commit();
-        return Optional.of(
-            find(runId, index)
-                .orElseThrow(
-                    () -> new IllegalStateException(
-                        "Cannot find compaction " + runId + " group " + index + " in " + table.name() + " after its commit")));
-      } catch (CommitFailedException e) {
-        if (attempt >= commit.maxAttempts()) {
-          LOG.warn("Compaction {} of {}: giving up on {}: {}", runId, table.name(), group.partition(), e.getMessage());
-          return Optional.empty();
-        }
-        Duration backoff = commit.backoff(attempt + 1);
-        LOG.warn(
-            "Compaction {} of {}: commit of {} failed (attempt {} of {}), retrying in {} ms: {}",
-            runId, table.name(), group.partition(), attempt, commit.maxAttempts(), backoff.toMillis(), e.getMessage());
-        pause(backoff, e);
-        table.refresh();
-      } catch (CommitStateUnknownException e) {
-        return Optional.of(recoverUnknownState(group, runId, index, e));
-      }
-    }
-  }
-
-  private Snapshot recoverUnknownState(FileGroup group, String runId, int index, CommitStateUnknownException e) {
-    LOG.warn("Compaction {} of {}: commit state of {} is unknown; checking the history", runId, table.name(), group.partition());
-    Optional<Snapshot> landed;
-    try {
-      table.refresh();
-      landed = find(runId, index);
-    } catch (RuntimeException reloadFailure) {
-      e.addSuppressed(reloadFailure);
-      landed = Optional.empty();
-    }
-    if (landed.isPresent()) {
-      return landed.get();
-    }
-    throw new CommitUnknownException(
-        runId,
-        "Cannot tell whether compaction " + runId + " of " + table.name() + " committed partition " + group.partition()
-            + ": the catalog did not answer and the history does not show it yet. Its new files were NOT deleted;"
-            + " if the commit did not land, orphan removal deletes them later.",
-        e);
-  }
-
-  private Optional<Snapshot> find(String runId, int index) {
-    String group = Integer.toString(index);
-    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
-      if (runId.equals(snapshot.summary().get(RUN_ID)) && group.equals(snapshot.summary().get(GROUP))) {
-        return Optional.of(snapshot);
-      }
-    }
-    return Optional.empty();
+    LOG.info(
+        "Compaction {} of {}: committed {} as snapshot {}: {} files ({}) -> {} files ({})",
+        runId, table.name(), group.partition(), snapshot.snapshotId(), group.files().size(),
+        Bytes.format(group.bytes()), outputs.size(), Bytes.format(outputBytes));
+    return new GroupResult(
+        group.partition(), Status.COMMITTED, group.files().size(), group.bytes(), group.records(), outputs.size(),
+        outputBytes, snapshot.snapshotId(), null);
   }
 
   private GroupResult skipped(FileGroup group, List<DataFile> outputs, String reason) {
@@ -190,16 +138,6 @@ final class CompactionRunner {
     GroupRewriter.deleteAll(table, outputs.stream().map(DataFile::location).toList());
     return new GroupResult(
         group.partition(), Status.CONFLICT, group.files().size(), group.bytes(), group.records(), 0, 0, null, reason);
-  }
-
-  private void pause(Duration backoff, CommitFailedException cause) {
-    try {
-      sleeper.sleep(backoff);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      cause.addSuppressed(interrupted);
-      throw cause;
-    }
   }
 
   private static CompactionResult result(CompactionPlan plan, String runId, List<GroupResult> groups, Duration duration) {

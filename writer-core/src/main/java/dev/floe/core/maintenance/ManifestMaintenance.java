@@ -1,11 +1,14 @@
 package dev.floe.core.maintenance;
 
 import dev.floe.core.RunIds;
+import dev.floe.core.commit.CommitMark;
+import dev.floe.core.commit.VerifiedCommits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestContent;
@@ -13,9 +16,7 @@ import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.util.PropertyUtil;
-import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +33,13 @@ final class ManifestMaintenance {
 
   private final Table table;
   private final ManifestOptions options;
+  private final VerifiedCommits commits;
   private final Clock clock;
 
-  ManifestMaintenance(Table table, ManifestOptions options, Clock clock) {
+  ManifestMaintenance(Table table, ManifestOptions options, VerifiedCommits commits, Clock clock) {
     this.table = table;
     this.options = options;
+    this.commits = commits;
     this.clock = clock;
   }
 
@@ -52,10 +55,9 @@ final class ManifestMaintenance {
     Instant start = clock.instant();
     table.refresh();
     Map<String, String> missing = missingRetentionProperties();
+    String runId = RunIds.next(clock);
     if (!dryRun && !missing.isEmpty()) {
-      UpdateProperties update = table.updateProperties();
-      missing.forEach(update::set);
-      update.commit();
+      commits.updateProperties(table, runId, "the property update of manifest maintenance " + runId, missing, Set.of());
       LOG.info("Manifests of {}: set {} to bound old metadata.json versions", table.name(), missing);
     }
     long target =
@@ -67,19 +69,21 @@ final class ManifestMaintenance {
     Long snapshotId = null;
     int after = before.size();
     if (rewrite && !dryRun) {
-      String runId = RunIds.next(clock);
-      table
-          .rewriteManifests()
-          .rewriteIf(manifest -> manifest.content() == ManifestContent.DATA && manifest.length() < target)
-          // One cluster per spec: the rewrite rolls manifests at the target size.
-          .clusterBy(file -> "all")
-          .set(CompactionRunner.OPERATION, "rewrite-manifests")
-          .set(CompactionRunner.RUN_ID, runId)
-          .commit();
+      Snapshot snapshot =
+          commits.commit(
+              table, runId, "manifest rewrite " + runId, CommitMark.of(CompactionRunner.RUN_ID, runId),
+              () -> table
+                  .rewriteManifests()
+                  .rewriteIf(manifest -> manifest.content() == ManifestContent.DATA && manifest.length() < target)
+                  // One cluster per spec: the rewrite rolls manifests at the target size.
+                  .clusterBy(file -> "all")
+                  .set(CompactionRunner.OPERATION, "rewrite-manifests"));
       table.refresh();
-      snapshotId = madeBy(runId);
+      snapshotId = snapshot.snapshotId();
       after = dataManifests().size();
-      LOG.info("Manifests of {}: rewrote {} small data manifests; {} -> {} data manifests", table.name(), small, before.size(), after);
+      LOG.info(
+          "Manifests of {}: rewrote {} small data manifests as snapshot {}; {} -> {} data manifests",
+          table.name(), small, snapshotId, before.size(), after);
     }
     int metadataFiles = ((HasTableOperations) table).operations().current().previousFiles().size() + 1;
     return new ManifestResult(
@@ -98,15 +102,6 @@ final class ManifestMaintenance {
       missing.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(options.previousVersionsMax()));
     }
     return missing;
-  }
-
-  private Long madeBy(String runId) {
-    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
-      if (runId.equals(snapshot.summary().get(CompactionRunner.RUN_ID))) {
-        return snapshot.snapshotId();
-      }
-    }
-    return null;
   }
 
   private List<ManifestFile> dataManifests() {

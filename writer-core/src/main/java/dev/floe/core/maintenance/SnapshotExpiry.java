@@ -1,6 +1,8 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.RunIds;
 import dev.floe.core.commit.BatchLedger;
+import dev.floe.core.commit.VerifiedCommits;
 import dev.floe.core.maintenance.DedupeCarryOver.Expiring;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,12 +11,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +38,13 @@ final class SnapshotExpiry {
 
   private final Table table;
   private final ExpiryOptions options;
+  private final VerifiedCommits commits;
   private final Clock clock;
 
-  SnapshotExpiry(Table table, ExpiryOptions options, Clock clock) {
+  SnapshotExpiry(Table table, ExpiryOptions options, VerifiedCommits commits, Clock clock) {
     this.table = table;
     this.options = options;
+    this.commits = commits;
     this.clock = clock;
   }
 
@@ -62,25 +66,33 @@ final class SnapshotExpiry {
     Instant cutOff = start.minus(options.olderThan());
     List<Snapshot> before = snapshots();
     DedupeCarryOver.Update carry = carryOver(start, cutOff);
+    String runId = RunIds.next(clock);
     if (!carry.isEmpty()) {
-      UpdateProperties update = table.updateProperties();
-      carry.set().forEach(update::set);
-      carry.remove().forEach(update::remove);
-      update.commit();
+      commits.updateProperties(table, runId, "the property update of expiry " + runId, carry.set(), carry.remove());
       LOG.info(
           "Expiry of {}: carried the batch digests of {} snapshots into table properties, pruned {} old entries",
           table.name(), carry.snapshots(), carry.remove().size());
     }
     Deletions deletions = new Deletions();
-    List<Snapshot> expiring = expire(cutOff).apply();
+    List<Long> expiring = ids(expire(cutOff).apply());
     if (!expiring.isEmpty()) {
-      ExpireSnapshots expire = expire(cutOff).cleanExpiredFiles(true).deleteWith(deletions::delete);
-      // Naming the snapshots makes Iceberg clean up by reachability: it then also deletes files
-      // that a retained snapshot removed from the table (e.g. compaction inputs), which its
-      // incremental cleanup leaves until that snapshot expires too. The age and count rules still
-      // apply when the expiry commits.
-      expiring.forEach(snapshot -> expire.expireSnapshotId(snapshot.snapshotId()));
-      expire.commit();
+      commits.commit(
+          table,
+          runId,
+          "expiry " + runId,
+          () -> {
+            ExpireSnapshots expire = expire(cutOff).cleanExpiredFiles(true).deleteWith(deletions::delete);
+            // Naming the snapshots makes Iceberg clean up by reachability: it then also deletes
+            // files that a retained snapshot removed from the table (e.g. compaction inputs), which
+            // its incremental cleanup leaves until that snapshot expires too. The age and count
+            // rules still apply when the expiry commits.
+            expiring.forEach(expire::expireSnapshotId);
+            expire.commit();
+            return Boolean.TRUE;
+          },
+          // Landed when the named snapshots are gone; Iceberg deletes their files only after an
+          // answered commit, so after a lost answer they are left to orphan removal.
+          reloaded -> expiring.stream().noneMatch(id -> reloaded.snapshot(id) != null) ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
     table.refresh();
     Set<Long> remaining = new HashSet<>(ids(snapshots()));

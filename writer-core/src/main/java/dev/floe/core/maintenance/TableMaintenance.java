@@ -1,6 +1,7 @@
 package dev.floe.core.maintenance;
 
 import dev.floe.core.commit.Committer;
+import dev.floe.core.commit.VerifiedCommits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -71,12 +72,12 @@ public final class TableMaintenance {
 
   /** What {@link #expireSnapshots()} would expire now; changes nothing. */
   public ExpiryResult previewExpiry() {
-    return new SnapshotExpiry(table, config.expiry(), clock).preview();
+    return new SnapshotExpiry(table, config.expiry(), commits(), clock).preview();
   }
 
   /** Carries the batch digests still inside the dedupe window, then expires snapshots and their files. */
   public ExpiryResult expireSnapshots() {
-    return new SnapshotExpiry(table, config.expiry(), clock).run();
+    return new SnapshotExpiry(table, config.expiry(), commits(), clock).run();
   }
 
   /** Lists the orphan files {@link #removeOrphans()} would delete; deletes nothing. */
@@ -90,12 +91,12 @@ public final class TableMaintenance {
 
   /** What {@link #rewriteManifests()} would do; changes nothing. */
   public ManifestResult previewManifests() {
-    return new ManifestMaintenance(table, config.manifests(), clock).preview();
+    return new ManifestMaintenance(table, config.manifests(), commits(), clock).preview();
   }
 
   /** Rewrites small manifests when there are many and bounds old metadata.json versions. */
   public ManifestResult rewriteManifests() {
-    return new ManifestMaintenance(table, config.manifests(), clock).run();
+    return new ManifestMaintenance(table, config.manifests(), commits(), clock).run();
   }
 
   /**
@@ -110,6 +111,10 @@ public final class TableMaintenance {
     ExpiryResult expiry = expireSnapshots();
     OrphanResult orphans = removeOrphans();
     return new MaintenanceResult(table.name(), false, compaction, manifests, expiry, orphans);
+  }
+
+  private VerifiedCommits commits() {
+    return new VerifiedCommits(config.commit(), sleeper);
   }
 
   /** What {@link #all()} would do, each step previewed against the table as it is now. */

@@ -230,8 +230,8 @@ class CompactionTest {
     assertThatThrownBy(() -> maintenance(unknown, Fixture.config(TARGET)).compact())
         .isInstanceOf(CommitUnknownException.class)
         .hasMessageStartingWith("Cannot tell whether compaction ")
-        .hasMessageContaining("committed partition timestamp_day=")
-        .hasMessageContaining("Its new files were NOT deleted");
+        .hasMessageContaining(" of partition timestamp_day=")
+        .hasMessageContaining("Its files were NOT deleted");
     assertThat(Fixture.dataFilesOnDisk(table)).hasSize(filesOnDisk + 1);
 
     Table landed = failingCompactions(table, invocation -> {
