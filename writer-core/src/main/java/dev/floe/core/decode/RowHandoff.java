@@ -109,6 +109,8 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
         stopped = true;
       }
     }
+    // join() may also return normally when the consumer ended as the interrupt came in.
+    interrupted |= Thread.currentThread().isInterrupted();
     if (interrupted) {
       Thread.currentThread().interrupt();
       if (!stop) {
