@@ -82,6 +82,42 @@ class LedgerIngestTest {
   }
 
   @Test
+  void batchesATableRecordedTheWayFloeDidBeforeTheLedgerAreSkippedAfterTheUpgradeAndAfterAnyExpiry() {
+    Table table = writerAt(T0).table();
+    // Two commits as the previous release made them: digests inline in the snapshot summary and
+    // carried in a table property dated by the commit (floe.carried.<ms>.<run id>).
+    for (int commit = 0; commit < 2; commit++) {
+      List<String> digests = List.of(BatchLedger.digest("old-" + commit + "-a"), BatchLedger.digest("old-" + commit + "-b"));
+      long at = T0.toEpochMilli() + commit * 60_000L;
+      table.newAppend()
+          .appendFile(org.apache.iceberg.DataFiles.builder(table.spec())
+              .withPath(table.location() + "/data/timestamp_day=2026-11-20/old-" + commit + ".parquet")
+              .withPartitionPath("timestamp_day=2026-11-20")
+              .withFileSizeInBytes(100)
+              .withRecordCount(2)
+              .build())
+          .set(BatchLedger.RUN_ID, "old-run-" + commit)
+          .set(BatchLedger.BATCH_IDS, String.join(",", digests))
+          .set(BatchLedger.BATCH_COUNT, "2")
+          .commit();
+      table.updateProperties().set(BatchLedger.carriedKey(at, "old-run-" + commit), String.join(",", digests)).commit();
+    }
+    List<Batch> old = List.of(batch("old-0-a"), batch("old-0-b"), batch("old-1-a"), batch("old-1-b"));
+
+    IngestResult upgraded = writerAt(T0.plusSeconds(600)).ingest(List.of(old.get(0), old.get(3), batch("new")));
+    catalog.loadTable(TestTables.EVENTS).expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+    IngestResult afterExpiry = writerAt(T0.plusSeconds(1200)).ingest(old);
+
+    assertThat(upgraded.batchesSkipped()).isEqualTo(2);
+    assertThat(upgraded.batchesCommitted()).isEqualTo(1);
+    assertThat(afterExpiry.batchesSkipped()).isEqualTo(4);
+    assertThat(afterExpiry.committed()).isFalse();
+    // The old record leaves with its window: a commit after it prunes the carried properties.
+    writerAt(T0.plus(Duration.ofDays(8))).ingest(batch("later"));
+    assertThat(catalog.loadTable(TestTables.EVENTS).properties().keySet()).noneMatch(key -> key.startsWith("floe.carried."));
+  }
+
+  @Test
   void aSingleRunOfTenThousandBatchesIsRecordedWhole() {
     List<Batch> batches = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {

@@ -173,6 +173,11 @@ public final class BatchLedger {
     return files;
   }
 
+  /** The ledger's parts: the files its table properties name, which a run's dedupe check reads. */
+  public static Set<String> ledgerParts(Table table) {
+    return Ledger.files(table);
+  }
+
   /** The location of the ledger file that snapshot {@code snapshot} of {@code table} names, if any. */
   public static Optional<String> ledgerFile(Table table, Snapshot snapshot) {
     String name = snapshot.summary() == null ? null : snapshot.summary().get(Ledger.SUMMARY_FILE);
