@@ -100,7 +100,11 @@ public final class LedgerWeek {
     IngestConfig config = IngestConfig.from(Settings.empty()).withoutDeadLetterDirectory();
     Table table = FloeWriter.builder(catalog).config(config).clock(clock).build().table();
     Committer committer = new Committer(config.commit(), duration -> {}, clock);
-    MaintenanceConfig maintenance = MaintenanceConfig.defaults();
+    // Iceberg dates snapshots by the real clock, not the simulated one, so expiry by age cannot
+    // run here: keeping the last day's snapshots by count is what the default (1d) keeps at one
+    // commit a minute.
+    MaintenanceConfig maintenance = MaintenanceConfig.defaults()
+        .withExpiry(ExpiryOptions.defaults().withOlderThan(Duration.ZERO).withRetainLast(1440));
     System.out.printf(
         "Batch ledger, a simulated week: %,d commits one minute apart, %,d batches each (%,d in all); maintain"
             + " (expire older than %s, retain last %d; manifest rewrite) every %d commits; embedded catalog; %s%n",
