@@ -120,7 +120,7 @@ final class MaintainCommand implements Runnable {
   }
 
   static final class ExpiryFlags {
-    @Option(names = "--older-than", paramLabel = "DURATION", description = "Expire snapshots older than this (default 5d) ...")
+    @Option(names = "--older-than", paramLabel = "DURATION", description = "Expire snapshots older than this (default 1d) ...")
     String olderThan;
 
     @Option(names = "--retain-last", paramLabel = "N", description = "... and not among the N most recent (default 1).")

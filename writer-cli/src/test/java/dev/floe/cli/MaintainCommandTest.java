@@ -113,7 +113,7 @@ class MaintainCommandTest {
     assertThat(result.get("manifests").get("rewritten").asBoolean()).isTrue();
     assertThat(result.get("expiry").get("snapshots_after").asInt()).isEqualTo(1);
     assertThat(result.get("expiry").get("data_files_deleted").asInt()).isEqualTo(12);
-    // The ingests carried their own digests: nothing left for the expiry to carry.
+    // The batch ledger lives in table properties: nothing left for the expiry to carry.
     assertThat(result.get("expiry").get("carried_snapshots").asInt()).isZero();
     assertThat(result.get("orphans").get("orphans_deleted").asInt()).isEqualTo(1);
     assertThat(orphan).doesNotExist();

@@ -103,7 +103,8 @@ public final class FloeWriter {
       byDigest.putIfAbsent(BatchLedger.digest(batch.id()), batch);
     }
     List<BatchOutcome> outcomes = new ArrayList<>();
-    Set<String> done = BatchLedger.committed(target, byDigest.keySet());
+    long oldestKept = Math.floorDiv(clock.millis() - config.commit().dedupeWindow().toMillis(), 1000L);
+    Set<String> done = BatchLedger.committed(target, byDigest.keySet(), oldestKept);
     for (String digest : done) {
       Batch batch = byDigest.remove(digest);
       LOG.info("Run {}: batch {} is already in {}; skipping it", runId, batch.id(), target.name());

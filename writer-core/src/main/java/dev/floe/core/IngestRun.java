@@ -1,7 +1,6 @@
 package dev.floe.core;
 
 import dev.floe.core.BatchOutcome.Status;
-import dev.floe.core.commit.BatchLedger;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.commit.Committer;
 import dev.floe.core.commit.VerifiedCommits;
@@ -29,8 +28,6 @@ import org.slf4j.LoggerFactory;
 /** One ingest run: decode every batch through the filter into the writer, then commit. */
 final class IngestRun {
   private static final Logger LOG = LoggerFactory.getLogger(IngestRun.class);
-  /** Summaries list batch digests inline up to this many; beyond, only the count. */
-  static final int MAX_INLINE_DIGESTS = 1000;
 
   private final String runId;
   private final Table table;
@@ -108,11 +105,10 @@ final class IngestRun {
       deadLetterLocations = rejects.publish();
       Map<String, String> properties =
           options.sourceMark().map(mark -> Map.of(mark.property(), mark.claimId())).orElse(Map.of());
-      List<String> recorded = included.size() <= MAX_INLINE_DIGESTS ? included : List.of();
       options.beforeCommit().outcomes(List.copyOf(outcomes));
       CrashPoint.BEFORE_COMMIT.reach();
       committing = true;
-      return committer.commit(table, files, runId, recorded, Map.of(BatchLedger.BATCH_COUNT, Integer.toString(included.size())), properties);
+      return committer.commit(table, files, runId, included, Map.of(), properties);
     } catch (CommitUnknownException | TooManyRejectsException e) {
       LOG.error("Run {}: {}", runId, e.getMessage());
       throw e;

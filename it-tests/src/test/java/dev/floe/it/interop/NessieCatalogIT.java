@@ -111,7 +111,7 @@ class NessieCatalogIT {
           .containsEntry("floe.run-id", runId)
           .containsEntry("floe.batch-count", "1")
           .containsEntry("added-records", "2000")
-          .containsKey("floe.batch-ids");
+          .containsKey("floe.ledger-file");
       assertThat(dataFiles(written))
           .isNotEmpty()
           .allSatisfy(

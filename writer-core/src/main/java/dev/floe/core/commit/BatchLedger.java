@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -14,30 +15,28 @@ import java.util.TreeSet;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotAncestryValidator;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
- * The record of which batches are in the table. Every floe commit writes, in the same atomic step
- * as its data, the run id and a short digest of each batch id into its snapshot summary; a batch is
- * committed when a digest of its id is in the summary of a snapshot on the table's main-branch
- * history.
+ * The record of which batches are in the table. Every floe commit records, in the same atomic step
+ * as its data, its run id in its snapshot summary and a short digest of each batch id in the batch
+ * ledger ({@link Ledger}): a few objects beside the table's metadata, named by table properties, so
+ * the record survives any engine's snapshot expiry and costs the same few hundred bytes of metadata
+ * whatever the number of batches.
  *
- * <p>Snapshot expiry removes summaries, and any engine may expire snapshots (Spark's {@code
- * expire_snapshots} knows nothing of floe). So that a batch offered again after its snapshot
- * expired is still recognised, each commit also carries its digests in a table property ({@link
- * #CARRIED_PREFIX}) for the dedupe window, in the same transaction as its data, and prunes the
- * carried properties that left the window; {@link #committed} consults them too. Table properties
- * survive snapshot expiry. (floe's own expiry also carries digests of older snapshots that no
- * property carries yet.)
+ * <p>Tables written by floe before the ledger recorded digests inline, in snapshot summaries
+ * ({@link #BATCH_IDS}) and in table properties carried for the dedupe window ({@link
+ * #CARRIED_PREFIX}); both are still honoured until they expire or leave the window.
  *
- * <p>Digests (the first 96 bits of SHA-256, 16 base64url characters) keep summaries small however
- * long the ids are (S3 keys, file names), since every summary is kept in every {@code
- * metadata.json}; at 96 bits a collision among even 10^9 batches has probability ~10^-11.
+ * <p>Digests (the first 96 bits of SHA-256, 16 base64url characters) keep the record small however
+ * long the ids are (S3 keys, file names); at 96 bits a collision among even 10^9 batches has
+ * probability ~10^-11.
  */
 public final class BatchLedger {
   /** Snapshot summary key: the id of the floe run that made the snapshot. */
   public static final String RUN_ID = "floe.run-id";
-  /** Snapshot summary key: comma-separated digests of the batch ids the snapshot contains. */
+  /** Snapshot summary key of floe before the ledger: comma-separated digests of the snapshot's batch ids. */
   public static final String BATCH_IDS = "floe.batch-ids";
   /** Snapshot summary key: how many batches the snapshot contains. */
   public static final String BATCH_COUNT = "floe.batch-count";
@@ -122,22 +121,32 @@ public final class BatchLedger {
     }
   }
 
-  /** Summary properties recording {@code digests} as committed by {@code runId}. */
-  public static Map<String, String> summary(String runId, Collection<String> digests) {
-    return Map.of(
-        RUN_ID, runId,
-        BATCH_IDS, String.join(",", digests),
-        BATCH_COUNT, Integer.toString(digests.size()));
+  /** Summary properties of a commit of {@code batches} batches by {@code runId}; the digests go to the ledger. */
+  public static Map<String, String> summary(String runId, int batches) {
+    return Map.of(RUN_ID, runId, BATCH_COUNT, Integer.toString(batches));
   }
 
   /**
-   * Which of {@code digests} are already recorded on the table's current history, or carried over
-   * from expired snapshots into its properties.
+   * Which of {@code digests} the table holds, as far as anything records: the ledger, and for
+   * tables written before it, the summaries on its history and the carried table properties.
    */
   public static Set<String> committed(Table table, Collection<String> digests) {
+    return committed(table, digests, Long.MIN_VALUE);
+  }
+
+  /**
+   * As {@link #committed(Table, Collection)}, where ledger entries older than {@code
+   * oldestKeptSeconds} (out of the dedupe window) no longer count.
+   */
+  public static Set<String> committed(Table table, Collection<String> digests, long oldestKeptSeconds) {
     Set<String> wanted = new HashSet<>(digests);
     Set<String> found = new LinkedHashSet<>();
     if (wanted.isEmpty()) {
+      return found;
+    }
+    Set<String> inLedger = Ledger.committed(table, wanted, oldestKeptSeconds);
+    digests.stream().filter(inLedger::contains).forEach(found::add);
+    if (found.size() == wanted.size()) {
       return found;
     }
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
@@ -149,6 +158,30 @@ public final class BatchLedger {
     Set<String> carried = carried(table.properties());
     digests.stream().filter(carried::contains).forEach(found::add);
     return found;
+  }
+
+  /**
+   * The batch ledger's files that the table names, in its properties and in the summaries of its
+   * snapshots: what orphan removal must keep, and what snapshot expiry may delete once nothing
+   * names it.
+   */
+  public static Set<String> ledgerFiles(Table table) {
+    Set<String> files = new LinkedHashSet<>(Ledger.files(table));
+    for (Snapshot snapshot : table.snapshots()) {
+      ledgerFile(table, snapshot).ifPresent(files::add);
+    }
+    return files;
+  }
+
+  /** The ledger's parts: the files its table properties name, which a run's dedupe check reads. */
+  public static Set<String> ledgerParts(Table table) {
+    return Ledger.files(table);
+  }
+
+  /** The location of the ledger file that snapshot {@code snapshot} of {@code table} names, if any. */
+  public static Optional<String> ledgerFile(Table table, Snapshot snapshot) {
+    String name = snapshot.summary() == null ? null : snapshot.summary().get(Ledger.SUMMARY_FILE);
+    return Optional.ofNullable(name).map(n -> Ledger.location(table, n));
   }
 
   /** The snapshot on the table's current history that run {@code runId} made, if any. */
@@ -163,32 +196,44 @@ public final class BatchLedger {
 
   /**
    * Fails a commit whose base history already records one of {@code digests}: a concurrent run
-   * committed the same batch after this run checked. Iceberg runs it against the latest table
-   * state on every commit attempt, including its internal retries.
+   * committed the same batch after this run checked (at snapshot {@code checkedSnapshotId}, null
+   * for an empty table). Iceberg runs it against the latest table state on every commit attempt,
+   * including its internal retries; it reads the ledger files of the commits made since the check
+   * (usually none or one) and the inline digests of older floe commits.
+   *
+   * <p>When the history already holds run {@code runId}'s own snapshot (an earlier attempt landed
+   * but its answer was lost), stops the commit with an exception that Iceberg does not clean up
+   * after, so the landed snapshot keeps its manifests; the committer then reports that snapshot.
    */
-  public static SnapshotAncestryValidator notYetCommitted(Collection<String> digests) {
-    return notYetCommitted(null, digests);
-  }
-
-  /**
-   * As {@link #notYetCommitted(Collection)}, and when the history already holds run {@code
-   * runId}'s own snapshot (an earlier attempt landed but its answer was lost), stops the commit
-   * with an exception that Iceberg does not clean up after, so the landed snapshot keeps its
-   * manifests; the committer then reports that snapshot.
-   */
-  static SnapshotAncestryValidator notYetCommitted(String runId, Collection<String> digests) {
+  static SnapshotAncestryValidator notYetCommitted(Table table, String runId, Collection<String> digests, Long checkedSnapshotId) {
     Set<String> wanted = Set.copyOf(digests);
+    FileIO io = table.io();
+    Map<String, Set<String>> read = new HashMap<>();
     return new SnapshotAncestryValidator() {
       private final Set<String> found = new LinkedHashSet<>();
 
       @Override
       public boolean validate(Iterable<Snapshot> ancestors) {
         found.clear();
+        boolean sinceCheck = true;
         for (Snapshot snapshot : ancestors) {
-          if (runId != null && snapshot.summary() != null && runId.equals(snapshot.summary().get(RUN_ID))) {
+          Map<String, String> summary = snapshot.summary();
+          if (runId != null && summary != null && runId.equals(summary.get(RUN_ID))) {
             throw new AlreadyLandedException("run " + runId, snapshot.snapshotId());
           }
+          if (checkedSnapshotId != null && snapshot.snapshotId() == checkedSnapshotId) {
+            sinceCheck = false;
+          }
           collect(snapshot, wanted, found);
+          String ledgerFile = summary == null ? null : summary.get(Ledger.SUMMARY_FILE);
+          if (sinceCheck && ledgerFile != null) {
+            // Cached: Iceberg validates again on each of its retries.
+            found.addAll(read.computeIfAbsent(ledgerFile, name -> {
+              Set<String> inFile = new HashSet<>();
+              LedgerFile.find(io, Ledger.location(table, name), wanted, second -> true, inFile);
+              return inFile;
+            }));
+          }
         }
         return found.isEmpty();
       }

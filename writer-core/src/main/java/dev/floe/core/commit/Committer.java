@@ -2,11 +2,13 @@ package dev.floe.core.commit;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
@@ -14,10 +16,12 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Appends a run's data files in one snapshot that also records the run id and its batch digests
- * (see {@link BatchLedger}), exactly once, through {@link VerifiedCommits}:
+ * Appends a run's data files in one snapshot that also records the run id, and its batch digests in
+ * the batch ledger (see {@link Ledger}), exactly once, through {@link VerifiedCommits}:
  *
  * <ul>
  *   <li>a concurrent run committed one of the batches: {@link BatchesAlreadyCommittedException};
@@ -31,6 +35,8 @@ import org.apache.iceberg.exceptions.ValidationException;
  * </ul>
  */
 public final class Committer {
+  private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+
   /** Waits between attempts; tests pass one that does not sleep. */
   public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
@@ -52,7 +58,7 @@ public final class Committer {
     this(options, sleeper, Clock.systemUTC());
   }
 
-  /** @param clock dates the carried digests (see {@link BatchLedger#carriedKey(long, String)}) */
+  /** @param clock dates the batch ledger's entries, for the dedupe window */
   public Committer(CommitOptions options, Sleeper sleeper, Clock clock) {
     this.options = options;
     this.commits = new VerifiedCommits(options, sleeper);
@@ -62,8 +68,7 @@ public final class Committer {
   /**
    * Commits {@code files} and returns the new snapshot.
    *
-   * @param extraSummary more summary properties to record, set after floe's own (so a caller may
-   *     override {@link BatchLedger#BATCH_COUNT} when it records fewer digests than batches)
+   * @param extraSummary more summary properties to record, set after floe's own
    */
   public Snapshot commit(
       Table table,
@@ -76,9 +81,8 @@ public final class Committer {
 
   /**
    * Commits {@code files} and sets {@code tableProperties} in the same atomic step (one
-   * transaction, one new metadata version), and returns the new snapshot. The same step carries
-   * {@code batchDigests} in a table property for the dedupe window and prunes carried properties
-   * that left it (see {@link BatchLedger}).
+   * transaction, one new metadata version), and returns the new snapshot. The same step records
+   * {@code batchDigests} in the batch ledger (see {@link Ledger}) for the dedupe window.
    */
   public Snapshot commit(
       Table table,
@@ -87,16 +91,42 @@ public final class Committer {
       Collection<String> batchDigests,
       Map<String, String> extraSummary,
       Map<String, String> tableProperties) {
+    // The state the run checked its batches against: the validation reads the ledger files of the
+    // commits made since, however often the table is reloaded for a retry.
+    Long checked = table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
+    List<String> ledgerFiles = new ArrayList<>();
+    Snapshot landed;
     try {
-      return commits.commit(
+      landed = commits.commit(
           table,
           runId,
           "run " + runId,
-          () -> attempt(table, files, runId, batchDigests, extraSummary, tableProperties),
+          () -> attempt(table, files, runId, batchDigests, extraSummary, tableProperties, checked, ledgerFiles),
           reloaded -> BatchLedger.findRun(reloaded, runId));
     } catch (ValidationException e) {
+      deleteLedgerFiles(table, ledgerFiles, null);
       throw new BatchesAlreadyCommittedException(
           "Cannot commit run " + runId + " to " + table.name() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      if (VerifiedCommits.definitelyFailed(e)) {
+        deleteLedgerFiles(table, ledgerFiles, null);
+      }
+      throw e;
+    }
+    // Attempts that did not land wrote ledger files nothing names.
+    deleteLedgerFiles(table, ledgerFiles, landed.summary().get(Ledger.SUMMARY_FILE));
+    return landed;
+  }
+
+  private static void deleteLedgerFiles(Table table, List<String> names, String keep) {
+    for (String name : names) {
+      if (!name.equals(keep)) {
+        try {
+          table.io().deleteFile(Ledger.location(table, name));
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot delete batch ledger file {} of a commit attempt that did not land: {}", name, e.toString());
+        }
+      }
     }
   }
 
@@ -106,31 +136,43 @@ public final class Committer {
       String runId,
       Collection<String> batchDigests,
       Map<String, String> extraSummary,
-      Map<String, String> tableProperties) {
+      Map<String, String> tableProperties,
+      Long checkedSnapshotId,
+      List<String> ledgerFiles) {
     Map<String, String> set = new LinkedHashMap<>(tableProperties);
     long now = clock.millis();
-    if (!options.dedupeWindow().isZero() && !batchDigests.isEmpty()) {
-      set.put(BatchLedger.carriedKey(now, runId), String.join(",", batchDigests));
-    }
-    Set<String> remove = BatchLedger.carriedBefore(table.properties(), now - options.dedupeWindow().toMillis());
-    // A transaction even with no properties to set, as it saves a catalog request: a plain append
-    // reads the table again after committing (to clean up after failed attempts), a transaction
-    // takes the new metadata from the catalog's answer. Started from the metadata the run holds
-    // (see LoadedOperations), it reads the table once, just before committing, validates against
-    // that state (again on every retry), and the catalog commits only if the table is still there.
+    long oldestKept = Math.floorDiv(now - options.dedupeWindow().toMillis(), 1000L);
+    // The batch ledger: this commit's digests in one file (merged with the parts it absorbs), named
+    // by the snapshot summary and by a table property set in the same transaction.
+    Ledger.Plan plan = Ledger.plan(Ledger.parts(table.properties()), batchDigests.size(), oldestKept);
+    String ledgerName = runId + "." + (ledgerFiles.size() + 1) + ".ledger";
+    ledgerFiles.add(ledgerName);
+    LedgerFile.Written written = LedgerFile.write(table.io(), table.io().newOutputFile(Ledger.location(table, ledgerName)),
+        batchDigests, Math.floorDiv(now, 1000L),
+        plan.merged().stream().map(part -> Ledger.location(table, part.file())).toList(), oldestKept);
+    String key = Ledger.key(plan.level(), runId);
+    set.put(key, new Ledger.Part(key, plan.level(), ledgerName, written.entries(), written.oldestSeconds(),
+        written.newestSeconds()).value());
+    Set<String> remove = new TreeSet<>(plan.removedKeys());
+    // Tables written by floe before the ledger: their carried digests leave with the window.
+    remove.addAll(BatchLedger.carriedBefore(table.properties(), now - options.dedupeWindow().toMillis()));
+    // A transaction, as it saves a catalog request: a plain append reads the table again after
+    // committing (to clean up after failed attempts), a transaction takes the new metadata from the
+    // catalog's answer. Started from the metadata the run holds (see LoadedOperations), it reads the
+    // table once, just before committing, validates against that state (again on every retry), and
+    // the catalog commits only if the table is still there.
     Transaction transaction = LoadedOperations.newTransaction(table);
     AppendFiles append = transaction.newAppend();
     files.forEach(append::appendFile);
-    BatchLedger.summary(runId, batchDigests).forEach(append::set);
+    BatchLedger.summary(runId, batchDigests.size()).forEach(append::set);
+    append.set(Ledger.SUMMARY_FILE, ledgerName);
     extraSummary.forEach(append::set);
-    append.validateWith(BatchLedger.notYetCommitted(runId, batchDigests));
+    append.validateWith(BatchLedger.notYetCommitted(table, runId, batchDigests, checkedSnapshotId));
     append.commit();
-    if (!set.isEmpty() || !remove.isEmpty()) {
-      UpdateProperties properties = transaction.updateProperties();
-      set.forEach(properties::set);
-      remove.forEach(properties::remove);
-      properties.commit();
-    }
+    UpdateProperties properties = transaction.updateProperties();
+    set.forEach(properties::set);
+    remove.forEach(properties::remove);
+    properties.commit();
     transaction.commitTransaction();
     return BatchLedger.findRun(table, runId)
         .orElseThrow(

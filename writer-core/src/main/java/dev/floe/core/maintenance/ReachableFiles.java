@@ -1,5 +1,6 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.commit.BatchLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -35,6 +36,7 @@ final class ReachableFiles {
     ReachableFileUtil.metadataFileLocations(table, false).forEach(location -> reachable.add(Locations.normalize(location)));
     reachable.add(Locations.normalize(ReachableFileUtil.versionHintLocation(table)));
     ReachableFileUtil.statisticsFilesLocations(table).forEach(location -> reachable.add(Locations.normalize(location)));
+    BatchLedger.ledgerFiles(table).forEach(location -> reachable.add(Locations.normalize(location)));
     Set<String> manifestsRead = new HashSet<>();
     for (Snapshot snapshot : table.snapshots()) {
       if (snapshot.manifestListLocation() != null) {

@@ -97,6 +97,7 @@ final class SnapshotExpiry {
     table.refresh();
     Set<Long> remaining = new HashSet<>(ids(snapshots()));
     List<Long> expired = before.stream().map(Snapshot::snapshotId).filter(id -> !remaining.contains(id)).toList();
+    deleteUnnamedLedgerFiles(before, remaining);
     LOG.info(
         "Expiry of {}: expired {} snapshots committed before {}; deleted {} data files and {} manifests",
         table.name(), expired.size(), cutOff, deletions.data.get(), deletions.manifests.get());
@@ -104,6 +105,32 @@ final class SnapshotExpiry {
         table.name(), false, cutOff, options.retainLast(), before.size(), remaining.size(), expired, carry.snapshots(),
         carry.digests(), carry.remove().size(), deletions.data.get(), deletions.manifests.get(),
         Duration.between(start, clock.instant()));
+  }
+
+  /**
+   * Deletes the batch ledger files that only expired snapshots named: their digests live on in the
+   * parts the table properties name (a merge carried them there), or left the dedupe window.
+   */
+  private void deleteUnnamedLedgerFiles(List<Snapshot> before, Set<Long> remaining) {
+    Set<String> named = BatchLedger.ledgerFiles(table);
+    int deleted = 0;
+    for (Snapshot snapshot : before) {
+      if (remaining.contains(snapshot.snapshotId())) {
+        continue;
+      }
+      Optional<String> file = BatchLedger.ledgerFile(table, snapshot);
+      if (file.isPresent() && !named.contains(file.get())) {
+        try {
+          table.io().deleteFile(file.get());
+          deleted++;
+        } catch (RuntimeException e) {
+          LOG.warn("Expiry of {}: cannot delete batch ledger file {}: {}", table.name(), file.get(), e.toString());
+        }
+      }
+    }
+    if (deleted > 0) {
+      LOG.info("Expiry of {}: deleted {} batch ledger files that only expired snapshots named", table.name(), deleted);
+    }
   }
 
   private ExpireSnapshots expire(Instant cutOff) {

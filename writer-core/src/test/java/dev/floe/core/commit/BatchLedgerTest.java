@@ -9,6 +9,7 @@ import dev.floe.core.table.TableBootstrap;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
@@ -18,23 +19,19 @@ class BatchLedgerTest {
   @TempDir Path warehouse;
 
   @Test
-  void digestsCarriedIntoTablePropertiesCountAsCommitted() {
+  void digestsAnEarlierFloeRecordedInlineOrCarriedIntoTablePropertiesCountAsCommitted() {
     Table table =
         TableBootstrap.loadOrCreate(
             TestTables.catalog(warehouse), TestTables.EVENTS, IngestConfig.from(Settings.empty()).definition());
-    new Committer(CommitOptions.defaults())
-        .commit(
-            table,
-            List.of(
-                DataFiles.builder(table.spec())
-                    .withPath(table.location() + "/data/timestamp_day=2026-11-01/f.parquet")
-                    .withPartitionPath("timestamp_day=2026-11-01")
-                    .withFileSizeInBytes(100)
-                    .withRecordCount(1)
-                    .build()),
-            "run-1",
-            List.of("live"),
-            Map.of());
+    String fresh = BatchLedger.digest("fresh");
+    // What floe wrote before the ledger: digests inline in the summary, and carried in properties.
+    table.newAppend()
+        .appendFile(file(table, "old"))
+        .set(BatchLedger.RUN_ID, "old-run")
+        .set(BatchLedger.BATCH_IDS, "live1,live2")
+        .set(BatchLedger.BATCH_COUNT, "2")
+        .commit();
+    new Committer(CommitOptions.defaults()).commit(table, List.of(file(table, "new")), "run-1", List.of(fresh), Map.of());
     table
         .updateProperties()
         .set(BatchLedger.carriedKey(1_700_000_000_000L), "gone1,gone2")
@@ -42,9 +39,18 @@ class BatchLedgerTest {
         .set("floe.carriedish", "notme")
         .commit();
 
-    assertThat(BatchLedger.committed(table, List.of("live", "gone2", "gone3", "notme", "new")))
-        .containsExactlyInAnyOrder("live", "gone2", "gone3");
+    assertThat(BatchLedger.committed(table, List.of("live2", "gone2", "gone3", "notme", "new", fresh)))
+        .containsExactlyInAnyOrder("live2", "gone2", "gone3", fresh);
     assertThat(BatchLedger.carriedKey(1_700_000_000_000L)).isEqualTo("floe.carried.1700000000000");
+  }
+
+  private static DataFile file(Table table, String name) {
+    return DataFiles.builder(table.spec())
+        .withPath(table.location() + "/data/timestamp_day=2026-11-01/" + name + ".parquet")
+        .withPartitionPath("timestamp_day=2026-11-01")
+        .withFileSizeInBytes(100)
+        .withRecordCount(1)
+        .build();
   }
 
   @Test

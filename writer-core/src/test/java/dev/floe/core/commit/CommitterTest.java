@@ -74,9 +74,10 @@ class CommitterTest {
 
     assertThat(snapshot.summary())
         .containsEntry(BatchLedger.RUN_ID, "run-1")
-        .containsEntry(BatchLedger.BATCH_IDS, a + "," + b)
         .containsEntry(BatchLedger.BATCH_COUNT, "2")
-        .containsEntry("added-data-files", "1");
+        .containsEntry(Ledger.SUMMARY_FILE, "run-1.1.ledger")
+        .containsEntry("added-data-files", "1")
+        .doesNotContainKey(BatchLedger.BATCH_IDS);
     assertThat(BatchLedger.committed(table, List.of(a, b, BatchLedger.digest("batch-c")))).containsExactly(a, b);
     assertThat(BatchLedger.findRun(table, "run-1")).map(Snapshot::snapshotId).contains(snapshot.snapshotId());
   }
@@ -86,8 +87,8 @@ class CommitterTest {
     TableOperations operations = delegatingTo(((HasTableOperations) table).operations());
     Table counted = new BaseTable(operations, table.name());
 
-    committer.commit(counted, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
-    committer.commit(counted, List.of(file("f2")), "run-2", List.of("d2"), Map.of(), Map.of("floe.source.x.last-run", "c2"));
+    committer.commit(counted, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of());
+    committer.commit(counted, List.of(file("f2")), "run-2", List.of(BatchLedger.digest("d2")), Map.of(), Map.of("floe.source.x.last-run", "c2"));
 
     // Per commit: the read the commit is validated against, and the commit; Iceberg's
     // Table.newTransaction() would read once more, a plain append once more after committing.
@@ -118,12 +119,12 @@ class CommitterTest {
     // Conflicts reach the committer at once, instead of first going through Iceberg's own retries.
     table.updateProperties().set(TableProperties.COMMIT_NUM_RETRIES, "0").commit();
     Table flaky = failingCommits(table, 2, () -> new CommitFailedException("conflict"));
-    Snapshot snapshot = committer.commit(flaky, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    Snapshot snapshot = committer.commit(flaky, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of());
     assertThat(snapshot.summary()).containsEntry(BatchLedger.RUN_ID, "run-1");
     assertThat(sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
 
     Table broken = failingCommits(table, 3, () -> new CommitFailedException("conflict again"));
-    assertThatThrownBy(() -> committer.commit(broken, List.of(file("f2")), "run-2", List.of("d2"), Map.of()))
+    assertThatThrownBy(() -> committer.commit(broken, List.of(file("f2")), "run-2", List.of(BatchLedger.digest("d2")), Map.of()))
         .isInstanceOf(CommitFailedException.class)
         .hasMessage("conflict again");
     assertThat(BatchLedger.findRun(table, "run-2")).isEmpty();
@@ -132,10 +133,11 @@ class CommitterTest {
   @Test
   void aBatchCommittedConcurrentlyFailsTheCommitWithoutCommittingAnything() {
     String digest = BatchLedger.digest("batch-a");
+    Table concurrent = TestTables.catalog(warehouse).loadTable(TestTables.EVENTS);
     committer.commit(table, List.of(file("f1")), "run-1", List.of(digest), Map.of());
     long before = table.currentSnapshot().snapshotId();
 
-    assertThatThrownBy(() -> committer.commit(table, List.of(file("f2")), "run-2", List.of("other", digest), Map.of()))
+    assertThatThrownBy(() -> committer.commit(concurrent, List.of(file("f2")), "run-2", List.of(BatchLedger.digest("other"), digest), Map.of()))
         .isInstanceOf(BatchesAlreadyCommittedException.class)
         .hasMessageStartingWith("Cannot commit run run-2 to test.do_state.changes:")
         .hasMessageContaining("batches already committed by another run: [" + digest + "]");
@@ -146,7 +148,7 @@ class CommitterTest {
   @Test
   void unknownCommitStateThatLandedIsRecognisedByRunId() {
     Table lostResponse = landedButUnknown(table);
-    Snapshot snapshot = committer.commit(lostResponse, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    Snapshot snapshot = committer.commit(lostResponse, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of());
     assertThat(snapshot.summary()).containsEntry(BatchLedger.RUN_ID, "run-1");
     assertThat(sleeps).isEmpty();
   }
@@ -154,7 +156,7 @@ class CommitterTest {
   @Test
   void unknownCommitStateThatDidNotLandIsReportedAndNotRetried() {
     Table unknown = failingCommits(table, 1, () -> new CommitStateUnknownException(new RuntimeException("timeout")));
-    assertThatThrownBy(() -> committer.commit(unknown, List.of(file("f1")), "run-1", List.of("d1"), Map.of()))
+    assertThatThrownBy(() -> committer.commit(unknown, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of()))
         .isInstanceOf(CommitUnknownException.class)
         .hasMessageStartingWith("Cannot tell whether run run-1 committed to test.do_state.changes")
         .hasMessageContaining("were NOT deleted")
@@ -168,7 +170,7 @@ class CommitterTest {
     // was reset (or timed out) before its answer arrived.
     Table lostConnection = landedButUnknown(table, () -> new RESTException(
         new SocketException("Connection reset"), "Error occurred while processing %s request", "POST"));
-    Snapshot snapshot = committer.commit(lostConnection, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    Snapshot snapshot = committer.commit(lostConnection, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of());
     assertThat(snapshot.summary()).containsEntry(BatchLedger.RUN_ID, "run-1");
     table.refresh();
     assertThat(table.snapshots()).hasSize(1);
@@ -178,13 +180,13 @@ class CommitterTest {
   void aBrokenConnectionWithoutACommitIsReportedAsUnknownNotAsFailed() {
     Table lostConnection = failingCommits(table, 1, () -> new RESTException(
         new SocketTimeoutException("Read timed out"), "Error occurred while processing %s request", "POST"));
-    assertThatThrownBy(() -> committer.commit(lostConnection, List.of(file("f1")), "run-1", List.of("d1"), Map.of()))
+    assertThatThrownBy(() -> committer.commit(lostConnection, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of()))
         .isInstanceOf(CommitUnknownException.class)
         .hasMessageStartingWith("Cannot tell whether run run-1 committed to test.do_state.changes")
         .hasRootCauseInstanceOf(SocketTimeoutException.class);
     // A refusal by the catalog is definite: nothing to look for, the caller may clean up.
     Table refused = failingCommits(table, 1, () -> new ForbiddenException("not allowed"));
-    assertThatThrownBy(() -> committer.commit(refused, List.of(file("f1")), "run-2", List.of("d2"), Map.of()))
+    assertThatThrownBy(() -> committer.commit(refused, List.of(file("f1")), "run-2", List.of(BatchLedger.digest("d2")), Map.of()))
         .isInstanceOf(ForbiddenException.class);
   }
 
@@ -192,62 +194,82 @@ class CommitterTest {
   void aCommitSentAgainAfterItLandedReturnsTheLandedSnapshot() {
     // The REST client resends a commit after a 503; the first one had landed. The validation
     // finds the run's own snapshot: no second snapshot, no failure, nothing cleaned up.
-    Snapshot first = committer.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
-    Snapshot again = committer.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    Snapshot first = committer.commit(table, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of());
+    Snapshot again = committer.commit(table, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of());
     assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
     table.refresh();
     assertThat(table.snapshots()).hasSize(1);
     Snapshot withTableProperties =
-        committer.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of(), Map.of("floe.source.x.last-run", "c1"));
+        committer.commit(table, List.of(file("f1")), "run-1", List.of(BatchLedger.digest("d1")), Map.of(), Map.of("floe.source.x.last-run", "c1"));
     assertThat(withTableProperties.snapshotId()).isEqualTo(first.snapshotId());
   }
 
   @Test
-  void carriesTheBatchDigestsInATablePropertyAndPrunesThoseThatLeftTheWindow() {
+  void recordsTheDigestsInALedgerPartAndPrunesCarriedPropertiesOfAnEarlierFloeThatLeftTheWindow() {
     Instant now = Instant.parse("2026-11-24T12:00:00Z");
     String stale = BatchLedger.carriedKey(now.minus(Duration.ofDays(8)).toEpochMilli(), "old-run");
     String young = BatchLedger.carriedKey(now.minus(Duration.ofDays(6)).toEpochMilli(), "young-run");
     table.updateProperties().set(stale, "s1").set(young, "y1").commit();
     Committer dated = new Committer(CommitOptions.defaults(), sleeps::add, Clock.fixed(now, ZoneOffset.UTC));
+    String d1 = BatchLedger.digest("d1");
+    String d2 = BatchLedger.digest("d2");
 
-    Snapshot snapshot = dated.commit(table, List.of(file("f1")), "run-1", List.of("d1", "d2"), Map.of());
+    Snapshot snapshot = dated.commit(table, List.of(file("f1")), "run-1", List.of(d1, d2), Map.of());
 
     table.refresh();
+    long second = now.getEpochSecond();
     assertThat(table.properties())
-        .containsEntry(BatchLedger.carriedKey(now.toEpochMilli(), "run-1"), "d1,d2")
+        .containsEntry("floe.ledger.0.run-1", "run-1.1.ledger:2:" + second + ":" + second)
         .containsEntry(young, "y1")
-        .doesNotContainKey(stale);
+        .doesNotContainKey(stale)
+        .doesNotContainKey(BatchLedger.carriedKey(now.toEpochMilli(), "run-1"));
+    assertThat(BatchLedger.committed(table, List.of(d1, d2, BatchLedger.digest("d3")), second)).containsExactly(d1, d2);
+    assertThat(BatchLedger.committed(table, List.of(d1, d2), second + 1)).as("out of the window").isEmpty();
     // One transaction: the properties belong to the metadata version of the new snapshot.
     assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot.snapshotId());
     assertThat(table.snapshots()).hasSize(1);
   }
 
   @Test
-  void aDedupeWindowOfZeroCarriesNothing() {
-    Committer uncarried =
-        new Committer(new CommitOptions(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO), sleeps::add);
-
-    uncarried.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
-
-    table.refresh();
-    assertThat(table.properties().keySet()).noneMatch(key -> key.startsWith(BatchLedger.CARRIED_PREFIX));
-    assertThat(table.currentSnapshot().summary()).containsEntry(BatchLedger.BATCH_IDS, "d1");
-  }
-
-  @Test
-  void concurrentWritersCarryUnderKeysOfTheirOwn() {
+  void concurrentWritersRecordUnderKeysOfTheirOwn() {
     Clock sameMillisecond = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
     Committer first = new Committer(CommitOptions.defaults(), sleeps::add, sameMillisecond);
     Committer second = new Committer(CommitOptions.defaults(), sleeps::add, sameMillisecond);
     Table stale = TestTables.catalog(warehouse).loadTable(TestTables.EVENTS);
+    String d1 = BatchLedger.digest("d1");
+    String d2 = BatchLedger.digest("d2");
 
-    first.commit(table, List.of(file("f1")), "run-1", List.of("d1"), Map.of());
+    first.commit(table, List.of(file("f1")), "run-1", List.of(d1), Map.of());
     // The second writer's view predates the first commit: its commit conflicts and is re-applied.
-    second.commit(stale, List.of(file("f2")), "run-2", List.of("d2"), Map.of());
+    second.commit(stale, List.of(file("f2")), "run-2", List.of(d2), Map.of());
 
     table.refresh();
-    assertThat(BatchLedger.carried(table.properties())).containsExactlyInAnyOrder("d1", "d2");
+    assertThat(table.properties()).containsKeys("floe.ledger.0.run-1", "floe.ledger.0.run-2");
+    assertThat(BatchLedger.committed(table, List.of(d1, d2))).containsExactlyInAnyOrder(d1, d2);
     assertThat(table.snapshots()).hasSize(2);
+  }
+
+  @Test
+  void aThousandsOfBatchesCommitAddsTheSameFewHundredBytesOfMetadataAsOneBatch() throws java.io.IOException {
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      many.add(BatchLedger.digest("batch-" + i));
+    }
+    long start = metadataBytes();
+    committer.commit(table, List.of(file("f1")), "20261202T000000Z-00000000000000000000000000000001", List.of(many.get(0)), Map.of());
+    long one = metadataBytes() - start;
+    committer.commit(table, List.of(file("f2")), "20261202T000000Z-00000000000000000000000000000002", many, Map.of());
+    long tenThousand = metadataBytes() - start - one;
+
+    assertThat(Math.abs(tenThousand - one)).as("metadata.json growth: one batch %d bytes, 10,000 batches %d", one, tenThousand)
+        .isLessThan(100);
+    assertThat(BatchLedger.committed(table, many)).hasSize(10_000);
+  }
+
+  private long metadataBytes() throws java.io.IOException {
+    table.refresh();
+    String location = ((HasTableOperations) table).operations().current().metadataFileLocation();
+    return java.nio.file.Files.size(java.nio.file.Path.of(java.net.URI.create(location)));
   }
 
   /** A table whose first {@code failures} catalog commits throw {@code error} instead of committing. */

@@ -20,7 +20,7 @@ class MaintenanceConfigTest {
     assertThat(config.compaction().targetFileSize()).isEqualTo(DataSize.ofMegabytes(128));
     assertThat(config.compaction().maxBytes()).isEqualTo(DataSize.parse("2GB"));
     assertThat(config.compaction().smallFileBytes()).isEqualTo(DataSize.ofMegabytes(96).bytes());
-    assertThat(config.expiry()).isEqualTo(new ExpiryOptions(Duration.ofDays(5), 1, Duration.ofDays(7)));
+    assertThat(config.expiry()).isEqualTo(new ExpiryOptions(Duration.ofDays(1), 1, Duration.ofDays(7)));
     assertThat(config.orphans().minAge()).isEqualTo(Duration.ofDays(3));
     assertThat(config.manifests()).isEqualTo(new ManifestOptions(32, 100));
     assertThat(config.write().targetFileSize()).isEqualTo(DataSize.ofMegabytes(128));

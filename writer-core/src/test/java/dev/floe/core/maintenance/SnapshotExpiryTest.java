@@ -106,34 +106,52 @@ class SnapshotExpiryTest {
     Clock inAnHour = Fixture.clockAhead(Duration.ofHours(1));
     ExpiryOptions options = ExpiryOptions.defaults().withOlderThan(Duration.ofMinutes(30)).withRetainLast(1);
     Snapshot first = table.snapshots().iterator().next();
-    assertThat(first.summary()).containsKey(BatchLedger.BATCH_IDS);
+    assertThat(first.summary()).doesNotContainKey(BatchLedger.BATCH_IDS);
+    String firstLedgerFile = BatchLedger.ledgerFile(table, first).orElseThrow();
 
     ExpiryResult result = maintenance(inAnHour, options).expireSnapshots();
 
     assertThat(result.expiredSnapshotIds()).contains(first.snapshotId()).hasSize(5);
-    // Every floe commit carried its own digests: nothing is left for the expiry to carry.
+    // The ledger lives in table properties: nothing is left for the expiry to carry.
     assertThat(result.carriedSnapshots()).isZero();
-    assertThat(BatchLedger.carried(table.properties())).contains(BatchLedger.digest("batch-0"));
+    table.refresh();
+    assertThat(table.properties().keySet()).noneMatch(key -> key.startsWith(BatchLedger.CARRIED_PREFIX));
+    assertThat(BatchLedger.committed(table, List.of(BatchLedger.digest("batch-0")))).hasSize(1);
+    // Six commits: three parts merged into one of level 1, so the first commit's own file went
+    // with its snapshot; the files the properties name stay.
+    assertThat(Path.of(java.net.URI.create(firstLedgerFile))).doesNotExist();
+    assertThat(BatchLedger.ledgerFiles(table)).allSatisfy(file -> assertThat(Path.of(java.net.URI.create(file))).exists());
     FloeWriter writer = fixture.writer();
     IngestResult again = Fixture.ingest(writer, "batch-0", 0, 30);
     assertThat(again.committed()).isFalse();
     assertThat(again.batchesSkipped()).isEqualTo(1);
     assertThat(Fixture.rowMultiset(table).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(180);
+  }
 
-    // Eight days on, outside the 7-day dedupe window, the carried digests are pruned.
-    ExpiryResult later = maintenance(Fixture.clockAhead(Duration.ofDays(8)), options).expireSnapshots();
-    assertThat(later.carriedPropertiesPruned()).isEqualTo(6);
-    table.refresh();
-    assertThat(table.properties().keySet()).noneMatch(key -> key.startsWith(BatchLedger.CARRIED_PREFIX));
+  /** Six commits as floe wrote them before the ledger: digests inline in the summary, nothing carried. */
+  private static Fixture legacyTable(Path dir) {
+    Fixture legacy = new Fixture(dir);
+    Table table = legacy.table();
+    for (int i = 0; i < 6; i++) {
+      table.newAppend()
+          .appendFile(org.apache.iceberg.DataFiles.builder(table.spec())
+              .withPath(table.location() + "/data/timestamp_day=2026-11-01/old-" + i + ".parquet")
+              .withPartitionPath("timestamp_day=2026-11-01")
+              .withFileSizeInBytes(100)
+              .withRecordCount(1)
+              .build())
+          .set(BatchLedger.RUN_ID, "old-run-" + i)
+          .set(BatchLedger.BATCH_IDS, BatchLedger.digest("batch-" + i))
+          .set(BatchLedger.BATCH_COUNT, "1")
+          .commit();
+    }
+    return legacy;
   }
 
   @Test
   void digestsNoPropertyCarriesAreCarriedBeforeTheirSnapshotsExpire(@TempDir Path other) {
-    // Commits that carried nothing (a dedupe window of zero at ingest, or an older floe).
-    Fixture uncarried = new Fixture(other, Settings.of(Map.of(CommitOptions.DEDUPE_WINDOW, "0s"), "test"));
-    for (int i = 0; i < 6; i++) {
-      uncarried.ingest("batch-" + i, i * 30L, 30);
-    }
+    // Commits of an earlier floe that carried nothing.
+    Fixture uncarried = legacyTable(other);
     Table table = uncarried.table();
     assertThat(BatchLedger.carried(table.properties())).isEmpty();
     Snapshot first = table.snapshots().iterator().next();
@@ -169,17 +187,20 @@ class SnapshotExpiryTest {
   }
 
   @Test
-  void aSnapshotOlderThanTheDedupeWindowIsNotCarried() {
+  void aSnapshotOfAnEarlierFloeOlderThanTheDedupeWindowIsNotCarried(@TempDir Path other) {
+    Fixture legacy = legacyTable(other);
+    Table table = legacy.table();
     ExpiryResult result =
-        maintenance(
-                Fixture.clockAhead(Duration.ofDays(2)),
-                new ExpiryOptions(Duration.ofHours(1), 1, Duration.ofDays(1)))
+        TableMaintenance.builder(table)
+            .config(MaintenanceConfig.defaults().withExpiry(new ExpiryOptions(Duration.ofHours(1), 1, Duration.ofDays(1))))
+            .clock(Fixture.clockAhead(Duration.ofDays(2)))
+            .build()
             .expireSnapshots();
 
     assertThat(result.snapshotsExpired()).isEqualTo(5);
     assertThat(result.carriedSnapshots()).isZero();
     assertThat(table.properties().keySet()).noneMatch(key -> key.startsWith(BatchLedger.CARRIED_PREFIX));
-    assertThat(Fixture.ingest(fixture.writer(), "batch-0", 0, 30).committed()).isTrue();
+    assertThat(Fixture.ingest(legacy.writer(), "batch-0", 0, 30).committed()).isTrue();
   }
 
   private static Set<Path> paths(List<DataFile> files) {
