@@ -3,7 +3,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # Maven reads every module the root pom.xml lists, even with -pl: copy each one's pom.xml at least.
 # .ci/dockerfile-replay replays these steps in CI (no Docker engine there).
-COPY pom.xml .
+COPY pom.xml LICENSE NOTICE ./
 COPY writer-core writer-core
 COPY catalog-adapter catalog-adapter
 COPY writer-cli writer-cli
