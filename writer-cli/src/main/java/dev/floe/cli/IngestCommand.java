@@ -140,8 +140,8 @@ final class IngestCommand implements Callable<Integer> {
       fields.put("claims_released", job.claimsReleased());
       Source.Unsettled unsettled = job.unsettled();
       fields.put("batches_waiting", unsettled.batches());
-      fields.put("oldest_waiting_since", unsettled.oldestModified().map(Instant::toString).orElse(null));
-      fields.put("oldest_waiting_until", unsettled.oldestSettles().map(Instant::toString).orElse(null));
+      fields.put("oldest_waiting_since", unsettled.since().map(Instant::toString).orElse(null));
+      fields.put("oldest_waiting_until", unsettled.until().map(Instant::toString).orElse(null));
       out.println(Json.line(fields));
       out.flush();
       return;
@@ -168,8 +168,8 @@ final class IngestCommand implements Callable<Integer> {
     Source.Unsettled unsettled = job.unsettled();
     if (unsettled.batches() > 0) {
       out.printf("  waiting  %d batches for %s (%s): the oldest, modified %s, is taken from %s%n", unsettled.batches(),
-          SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.oldestModified().orElseThrow(),
-          unsettled.oldestSettles().orElseThrow());
+          SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.since().orElseThrow(),
+          unsettled.until().orElseThrow());
     }
     out.flush();
   }

@@ -56,8 +56,8 @@ public final class IngestJob {
     if (unsettled.batches() > 0) {
       // Else a run that takes nothing looks as if it ignored files just dropped.
       LOG.info("{} batches on {} wait for {} ({}): the oldest, modified {}, is taken from {}", unsettled.batches(),
-          source.name(), SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.oldestModified().orElseThrow(),
-          unsettled.oldestSettles().orElseThrow());
+          source.name(), SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.since().orElseThrow(),
+          unsettled.until().orElseThrow());
     }
     if (key.isEmpty() || options.dryRun()) {
       IngestResult result = writer.ingest(pending, options);

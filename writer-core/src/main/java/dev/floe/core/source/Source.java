@@ -4,6 +4,7 @@ import dev.floe.core.Batch;
 import dev.floe.core.BatchOutcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -94,9 +95,21 @@ public interface Source extends AutoCloseable {
       return new Unsettled(modified.size(), modified.stream().min(Comparator.naturalOrder()), settleTime);
     }
 
-    /** From when a run takes the oldest, unless it is modified again. */
-    public Optional<Instant> oldestSettles() {
-      return oldestModified.map(time -> time.plus(settleTime));
+    /** Since when the oldest waits, to the millisecond (not later than it was modified). */
+    public Optional<Instant> since() {
+      return oldestModified.map(time -> time.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /**
+     * From when a run takes the oldest, unless it is modified again: to the millisecond, and not
+     * earlier than it settles.
+     */
+    public Optional<Instant> until() {
+      return oldestModified.map(time -> {
+        Instant settles = time.plus(settleTime);
+        Instant millis = settles.truncatedTo(ChronoUnit.MILLIS);
+        return millis.equals(settles) ? millis : millis.plusMillis(1);
+      });
     }
   }
 

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,9 +50,21 @@ class SpoolSourceSettleTimeTest {
       Source.Unsettled unsettled = source.unsettled();
       assertThat(unsettled.batches()).isEqualTo(3);
       assertThat(unsettled.oldestModified()).contains(NOW.minusSeconds(7));
-      assertThat(unsettled.oldestSettles()).contains(NOW.plusSeconds(3));
+      assertThat(unsettled.since()).contains(NOW.minusSeconds(7));
+      assertThat(unsettled.until()).contains(NOW.plusSeconds(3));
       assertThat(unsettled.settleTime()).isEqualTo(SETTLE);
     }
+  }
+
+  @Test
+  void theWaitIsReportedToTheMillisecondNeverLaterThanTheFileWasModifiedNorEarlierThanItSettles() {
+    Source.Unsettled unsettled = Source.Unsettled.of(
+        List.of(Instant.parse("2026-03-01T12:00:05Z"), Instant.parse("2026-03-01T12:00:00.123456789Z")), SETTLE);
+
+    assertThat(unsettled.batches()).isEqualTo(2);
+    assertThat(unsettled.oldestModified()).contains(Instant.parse("2026-03-01T12:00:00.123456789Z"));
+    assertThat(unsettled.since()).contains(Instant.parse("2026-03-01T12:00:00.123Z"));
+    assertThat(unsettled.until()).contains(Instant.parse("2026-03-01T12:00:10.124Z"));
   }
 
   @Test
@@ -64,7 +77,8 @@ class SpoolSourceSettleTimeTest {
       assertThat(source.pending()).hasSize(2);
       assertThat(source.unsettled().batches()).isZero();
       assertThat(source.unsettled().oldestModified()).isEqualTo(Optional.empty());
-      assertThat(source.unsettled().oldestSettles()).isEmpty();
+      assertThat(source.unsettled().since()).isEmpty();
+      assertThat(source.unsettled().until()).isEmpty();
     }
   }
 }
