@@ -1,10 +1,13 @@
 # floe command-line image. Build: docker build -t floe .   Run: docker run --rm floe --help
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-COPY pom.xml .
+# Maven reads every module the root pom.xml lists, even with -pl: copy each one's pom.xml at least.
+# .ci/dockerfile-replay replays these steps in CI (no Docker engine there).
+COPY pom.xml LICENSE NOTICE ./
 COPY writer-core writer-core
 COPY catalog-adapter catalog-adapter
 COPY writer-cli writer-cli
+COPY benchmarks/pom.xml benchmarks/pom.xml
 COPY it-tests/pom.xml it-tests/pom.xml
 RUN mvn -q -B -DskipTests -pl writer-cli -am package
 

@@ -3,8 +3,12 @@ package dev.floe.cli;
 import dev.floe.catalog.TlsVerificationException;
 import dev.floe.core.TooManyRejectsException;
 import dev.floe.core.commit.CommitUnknownException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.iceberg.IcebergBuild;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -105,11 +109,23 @@ public final class FloeCli implements Runnable {
     return text.toString();
   }
 
+  /**
+   * The build's version, from a resource the build fills in (so it holds in tests and in the
+   * shaded jar alike), and the Iceberg library on the classpath, from Iceberg's own build record.
+   */
   static final class Version implements CommandLine.IVersionProvider {
+    private static final String RESOURCE = "floe-version.properties";
+
     @Override
-    public String[] getVersion() {
-      String version = FloeCli.class.getPackage().getImplementationVersion();
-      return new String[] {"floe " + (version == null ? "dev" : version)};
+    public String[] getVersion() throws IOException {
+      Properties build = new Properties();
+      try (InputStream in = FloeCli.class.getResourceAsStream(RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("Cannot find " + RESOURCE + " beside " + FloeCli.class.getName() + ": a broken build");
+        }
+        build.load(in);
+      }
+      return new String[] {"floe " + build.getProperty("version") + " (Apache Iceberg " + IcebergBuild.version() + ")"};
     }
   }
 }

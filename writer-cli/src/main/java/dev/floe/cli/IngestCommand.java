@@ -13,6 +13,7 @@ import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.job.IngestJob;
 import dev.floe.core.source.Source;
 import dev.floe.core.source.SourceBusyException;
+import dev.floe.core.source.SourceConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -137,8 +138,15 @@ final class IngestCommand implements Callable<Integer> {
       fields.put("dry_run", dryRun);
       fields.put("claims_acknowledged", job.claimsAcknowledged());
       fields.put("claims_released", job.claimsReleased());
+      Source.Unsettled unsettled = job.unsettled();
+      fields.put("batches_waiting", unsettled.batches());
+      fields.put("oldest_waiting_since", unsettled.since().map(Instant::toString).orElse(null));
+      fields.put("oldest_waiting_until", unsettled.until().map(Instant::toString).orElse(null));
       out.println(Json.line(fields));
-    } else if (dryRun) {
+      out.flush();
+      return;
+    }
+    if (dryRun) {
       out.printf("Dry run on %s: would commit %d batches: %d events of %d read (%d rejected, %d filtered); nothing was written%n",
           result.table(), result.count(BatchOutcome.Status.DRY_RUN), result.eventsWritten(), result.eventsRead(),
           result.eventsRejected(), result.eventsFiltered());
@@ -156,6 +164,12 @@ final class IngestCommand implements Callable<Integer> {
       for (String deadLetter : result.deadLetters()) {
         out.printf("  rejects  %s%n", deadLetter);
       }
+    }
+    Source.Unsettled unsettled = job.unsettled();
+    if (unsettled.batches() > 0) {
+      out.printf("  waiting  %d batches for %s (%s): the oldest, modified %s, is taken from %s%n", unsettled.batches(),
+          SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.since().orElseThrow(),
+          unsettled.until().orElseThrow());
     }
     out.flush();
   }

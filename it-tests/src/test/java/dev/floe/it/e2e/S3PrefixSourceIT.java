@@ -29,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +120,27 @@ class S3PrefixSourceIT {
     assertThat(again.json().get("committed").asBoolean()).isFalse();
     assertThat(again.json().get("batches_offered").asInt()).isZero();
     assertThat(target.load().snapshots()).hasSize(1);
+  }
+
+  @Test
+  void objectsNotYetSettledAreCountedAsWaitingAndLeftInPlace() throws IOException {
+    put("a.ndjson", events(100, 121, null));
+    put("b.ndjson", events(100, 122, null));
+    put("c.ndjson.tmp", events(10, 123, null)); // unfinished: not waiting for the settle time either
+    Instant oldest = s3.listObjectsV2Paginator(b -> b.bucket(endpoints.bucket()).prefix(root + "incoming/")).contents().stream()
+        .filter(object -> !object.key().endsWith(".tmp")).map(S3Object::lastModified).min(Comparator.naturalOrder()).orElseThrow();
+
+    // The later -D wins over ingest()'s settle time of zero.
+    InProcessCli.Run run = cli().run(ingest(prefix(), "-D", "source.settle-time=1h"));
+
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    JsonNode summary = run.json();
+    assertThat(summary.get("committed").asBoolean()).isFalse();
+    assertThat(summary.get("batches_offered").asInt()).isZero();
+    assertThat(summary.get("batches_waiting").asInt()).isEqualTo(2);
+    assertThat(summary.get("oldest_waiting_since").asText()).isEqualTo(oldest.toString());
+    assertThat(summary.get("oldest_waiting_until").asText()).isEqualTo(oldest.plus(Duration.ofHours(1)).toString());
+    assertThat(keys("incoming/")).containsExactlyInAnyOrder("incoming/a.ndjson", "incoming/b.ndjson", "incoming/c.ndjson.tmp");
   }
 
   @Test
@@ -463,6 +486,11 @@ class S3PrefixSourceIT {
     @Override
     public List<Batch> pending() {
       return delegate.pending();
+    }
+
+    @Override
+    public Unsettled unsettled() {
+      return delegate.unsettled();
     }
 
     @Override

@@ -213,6 +213,11 @@ class SparkMaintenanceIT {
     }
 
     @Override
+    public Unsettled unsettled() {
+      return source.unsettled();
+    }
+
+    @Override
     public void claim(String claimId, List<Batch> batches) {
       source.claim(claimId, batches);
     }

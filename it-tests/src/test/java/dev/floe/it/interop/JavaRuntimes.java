@@ -21,7 +21,10 @@ final class JavaRuntimes {
   /** A Java home to use, overriding the search. */
   static final String JAVA_HOME_VARIABLE = "FLOE_IT_JAVA21_HOME";
 
-  private static final Path JVM_DIR = Path.of("/usr/lib/jvm");
+  static final String JVM_DIR_PROPERTY = "floe.it.jvm-dir";
+
+  /** Where JDKs are installed; the system property {@value #JVM_DIR_PROPERTY} names another. */
+  static final Path JVM_DIR = Path.of(System.getProperty(JVM_DIR_PROPERTY, "/usr/lib/jvm"));
   private static final Pattern RELEASE_VERSION =
       Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)[^\"]*\"");
 
@@ -34,6 +37,15 @@ final class JavaRuntimes {
    * @throws IllegalStateException naming what was looked at, when none is new enough
    */
   static Path java(int minimumFeature, Map<String, String> env) {
+    return find(minimumFeature, env, JVM_DIR)
+        .orElseThrow(() -> new IllegalStateException(notFound(minimumFeature, JVM_DIR)));
+  }
+
+  /**
+   * As {@link #java}, but empty when none is installed, so that a test can skip. A configured home
+   * that is not new enough still fails: that is a mistake to fix, not a machine without the JDK.
+   */
+  static Optional<Path> find(int minimumFeature, Map<String, String> env, Path jvmDir) {
     String configured = env.get(JAVA_HOME_VARIABLE);
     if (configured != null && !configured.isBlank()) {
       Path home = Path.of(configured.trim());
@@ -43,33 +55,34 @@ final class JavaRuntimes {
                 "Invalid %s=%s: not a Java %d+ home (no bin/java, or its release file says older)",
                 JAVA_HOME_VARIABLE, home, minimumFeature));
       }
-      return executable(home);
+      return Optional.of(executable(home));
     }
     Path own = Path.of(System.getProperty("java.home"));
     if (Runtime.version().feature() >= minimumFeature) {
-      return executable(own);
+      return Optional.of(executable(own));
     }
-    return installed().stream()
+    return installed(jvmDir).stream()
         .filter(home -> feature(home).orElse(0) >= minimumFeature)
         .max(Comparator.comparingInt(home -> feature(home).orElse(0)))
-        .map(JavaRuntimes::executable)
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    String.format(
-                        "Cannot find Java %d or newer: this JVM is %d and none under %s is;"
-                            + " install one or set %s to its home",
-                        minimumFeature, Runtime.version().feature(), JVM_DIR, JAVA_HOME_VARIABLE)));
+        .map(JavaRuntimes::executable);
   }
 
-  private static List<Path> installed() {
-    if (!Files.isDirectory(JVM_DIR)) {
+  /** Why {@link #find} found none, and what to do about it. */
+  static String notFound(int minimumFeature, Path jvmDir) {
+    return String.format(
+        "Cannot find Java %d or newer: this JVM is %d and none under %s is;"
+            + " install one or set %s to its home",
+        minimumFeature, Runtime.version().feature(), jvmDir, JAVA_HOME_VARIABLE);
+  }
+
+  private static List<Path> installed(Path jvmDir) {
+    if (!Files.isDirectory(jvmDir)) {
       return List.of();
     }
-    try (Stream<Path> homes = Files.list(JVM_DIR)) {
+    try (Stream<Path> homes = Files.list(jvmDir)) {
       return homes.filter(home -> Files.isExecutable(home.resolve("bin/java"))).toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + JVM_DIR, e);
+      throw new UncheckedIOException("Cannot list " + jvmDir, e);
     }
   }
 

@@ -34,7 +34,8 @@ final class LocalNessie implements AutoCloseable {
 
   private static final String WAREHOUSE = "floe_it";
   private static final String LOOPBACK = "127.0.0.1";
-  private static final int JAVA_FEATURE = 21;
+  /** Nessie 0.99's Quarkus runner is built for Java 21. */
+  static final int JAVA_FEATURE = 21;
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
   private static final String MAIN_CLASS = "io.quarkus.runner.GeneratedMain";
   private static final List<String> JVM_OPTIONS =

@@ -228,6 +228,24 @@ public final class Settings {
     }
   }
 
+  /** A duration as a setting is written, which {@link #parseDuration} reads back: 10s, 5m, 2h, 7d, 1500ms. */
+  public static String formatDuration(Duration duration) {
+    if (duration.getNano() != 0) {
+      return duration.toMillis() + "ms";
+    }
+    long seconds = duration.toSeconds();
+    if (seconds != 0 && seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds != 0 && seconds % 3_600 == 0) {
+      return seconds / 3_600 + "h";
+    }
+    if (seconds != 0 && seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
   private static boolean parseBoolean(String text) {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "1", "on" -> true;

@@ -7,7 +7,9 @@ import dev.floe.core.IngestOptions;
 import dev.floe.core.IngestResult;
 import dev.floe.core.RunIds;
 import dev.floe.core.commit.CommitUnknownException;
+import dev.floe.core.config.Settings;
 import dev.floe.core.source.Source;
+import dev.floe.core.source.SourceConfig;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -39,20 +41,30 @@ public final class IngestJob {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** What the run did: the ingest result plus the claims of earlier runs it settled. */
-  public record JobResult(IngestResult ingest, int claimsAcknowledged, int claimsReleased) {}
+  /**
+   * What the run did: the ingest result, the claims of earlier runs it settled, and the batches it
+   * left because they had not settled yet.
+   */
+  public record JobResult(IngestResult ingest, int claimsAcknowledged, int claimsReleased, Source.Unsettled unsettled) {}
 
   public JobResult run(Source source, IngestOptions options) {
     source.lock();
     Optional<String> key = source.key();
     int[] settled = key.isPresent() && !options.dryRun() ? settleLeftovers(source, key.get()) : new int[2];
     List<Batch> pending = source.pending();
+    Source.Unsettled unsettled = source.unsettled();
+    if (unsettled.batches() > 0) {
+      // Else a run that takes nothing looks as if it ignored files just dropped.
+      LOG.info("{} batches on {} wait for {} ({}): the oldest, modified {}, is taken from {}", unsettled.batches(),
+          source.name(), SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.since().orElseThrow(),
+          unsettled.until().orElseThrow());
+    }
     if (key.isEmpty() || options.dryRun()) {
       IngestResult result = writer.ingest(pending, options);
       if (!options.dryRun()) {
         failUnreadable(source, Source.Claim.Outcome.of(result.batches()));
       }
-      return new JobResult(result, settled[0], settled[1]);
+      return new JobResult(result, settled[0], settled[1], unsettled);
     }
     String claimId = RunIds.next(clock);
     source.claim(claimId, pending);
@@ -77,7 +89,7 @@ public final class IngestJob {
     source.acknowledge(inTable.subList(half, inTable.size()));
     failUnreadable(source, outcome);
     source.releaseClaim(claimId);
-    return new JobResult(result, settled[0], settled[1]);
+    return new JobResult(result, settled[0], settled[1], unsettled);
   }
 
   /**

@@ -35,6 +35,7 @@ public final class S3PrefixSource implements Source {
   private final boolean keepDone;
   private final Clock clock;
   private S3Lease lease;
+  private Unsettled unsettled = Unsettled.NONE;
 
   public S3PrefixSource(S3Client s3, String uri, Duration settleTime, long maxBytes, Duration leaseTtl, boolean keepDone, Clock clock) {
     if (!uri.startsWith("s3://") || uri.length() <= 5) {
@@ -87,15 +88,20 @@ public final class S3PrefixSource implements Source {
   public List<Batch> pending() {
     Instant settledBefore = clock.instant().minus(settleTime);
     List<S3Object> candidates = new ArrayList<>();
+    List<Instant> settling = new ArrayList<>();
     for (S3Object object : list(prefix)) {
       String relative = object.key().substring(prefix.length());
       boolean ownState = relative.startsWith(".floe/") || relative.startsWith("done/") || relative.startsWith("failed/");
-      if (!ownState && !relative.contains("/") && !relative.isEmpty()
-          && SpoolSource.isFinishedName(java.nio.file.Path.of(relative))
-          && object.lastModified().isBefore(settledBefore)) {
+      if (ownState || relative.contains("/") || relative.isEmpty() || !SpoolSource.isFinishedName(java.nio.file.Path.of(relative))) {
+        continue;
+      }
+      if (object.lastModified().isBefore(settledBefore)) {
         candidates.add(object);
+      } else {
+        settling.add(object.lastModified());
       }
     }
+    unsettled = Unsettled.of(settling, settleTime);
     candidates.sort(Comparator.comparing(S3Object::lastModified).thenComparing(S3Object::key));
     List<Batch> batches = new ArrayList<>();
     long bytes = 0;
@@ -109,6 +115,11 @@ public final class S3PrefixSource implements Source {
           () -> open(key)));
     }
     return batches;
+  }
+
+  @Override
+  public Unsettled unsettled() {
+    return unsettled;
   }
 
   /**

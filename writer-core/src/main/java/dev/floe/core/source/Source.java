@@ -2,8 +2,12 @@ package dev.floe.core.source;
 
 import dev.floe.core.Batch;
 import dev.floe.core.BatchOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +46,14 @@ public interface Source extends AutoCloseable {
   /** The batches waiting, oldest first, within the source's byte limit. */
   List<Batch> pending();
 
+  /**
+   * The finished batches the last {@link #pending()} listing left because they were modified within
+   * the settle time: a run that takes none of them says that they wait, and until when.
+   */
+  default Unsettled unsettled() {
+    return Unsettled.NONE;
+  }
+
   /** Durably records that run {@code claimId} is taking {@code batches}, before reading them. */
   void claim(String claimId, List<Batch> batches);
 
@@ -67,6 +79,39 @@ public interface Source extends AutoCloseable {
   /** Releases the lock or lease. */
   @Override
   void close();
+
+  /**
+   * Finished batches not yet taken because they were modified within {@code source.settle-time}.
+   *
+   * @param batches how many
+   * @param oldestModified when the oldest of them was last modified; empty when there are none
+   * @param settleTime how long a batch must stay unmodified before a run takes it
+   */
+  record Unsettled(int batches, Optional<Instant> oldestModified, Duration settleTime) {
+    public static final Unsettled NONE = new Unsettled(0, Optional.empty(), Duration.ZERO);
+
+    /** Counts the batches {@code modified} at these times; the oldest names the wait. */
+    public static Unsettled of(List<Instant> modified, Duration settleTime) {
+      return new Unsettled(modified.size(), modified.stream().min(Comparator.naturalOrder()), settleTime);
+    }
+
+    /** Since when the oldest waits, to the millisecond (not later than it was modified). */
+    public Optional<Instant> since() {
+      return oldestModified.map(time -> time.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /**
+     * From when a run takes the oldest, unless it is modified again: to the millisecond, and not
+     * earlier than it settles.
+     */
+    public Optional<Instant> until() {
+      return oldestModified.map(time -> {
+        Instant settles = time.plus(settleTime);
+        Instant millis = settles.truncatedTo(ChronoUnit.MILLIS);
+        return millis.equals(settles) ? millis : millis.plusMillis(1);
+      });
+    }
+  }
 
   /**
    * A run's record of the batches it took, by their {@link Batch#source()} names.

@@ -43,6 +43,7 @@ public final class SpoolSource implements Source {
   private final long maxBytes;
   private final Clock clock;
   private FileLock lock;
+  private Unsettled unsettled = Unsettled.NONE;
 
   /**
    * @param maxBytes take files, oldest first, until their sizes add up to this (at least one file)
@@ -106,16 +107,24 @@ public final class SpoolSource implements Source {
   public List<Batch> pending() {
     Instant settledBefore = clock.instant().minus(settleTime);
     List<Candidate> candidates = new ArrayList<>();
+    List<Instant> settling = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        if (attributes.isRegularFile() && isFinishedName(file) && attributes.lastModifiedTime().toInstant().isBefore(settledBefore)) {
-          candidates.add(new Candidate(file, attributes.lastModifiedTime().toInstant(), attributes.size()));
+        if (!attributes.isRegularFile() || !isFinishedName(file)) {
+          continue;
+        }
+        Instant modified = attributes.lastModifiedTime().toInstant();
+        if (modified.isBefore(settledBefore)) {
+          candidates.add(new Candidate(file, modified, attributes.size()));
+        } else {
+          settling.add(modified);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list spool " + directory + ": " + e.getMessage(), e);
     }
+    unsettled = Unsettled.of(settling, settleTime);
     candidates.sort(Comparator.comparing(Candidate::modified).thenComparing(c -> c.file().getFileName().toString()));
     List<Batch> batches = new ArrayList<>();
     long bytes = 0;
@@ -136,6 +145,11 @@ public final class SpoolSource implements Source {
       batches.add(batch);
     }
     return batches;
+  }
+
+  @Override
+  public Unsettled unsettled() {
+    return unsettled;
   }
 
   private record Candidate(Path file, Instant modified, long size) {}

@@ -106,6 +106,20 @@ class SettingsTest {
   }
 
   @Test
+  void durationsAreWrittenInTheShortFormTheyAreReadIn() {
+    assertThat(Settings.formatDuration(Duration.ofSeconds(10))).isEqualTo("10s");
+    assertThat(Settings.formatDuration(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(Settings.formatDuration(Duration.ofMinutes(5))).isEqualTo("5m");
+    assertThat(Settings.formatDuration(Duration.ofHours(2))).isEqualTo("2h");
+    assertThat(Settings.formatDuration(Duration.ofDays(7))).isEqualTo("7d");
+    assertThat(Settings.formatDuration(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(Settings.formatDuration(Duration.ZERO)).isEqualTo("0s");
+    for (String text : new String[] {"10s", "90s", "5m", "2h", "7d", "1500ms", "0s"}) {
+      assertThat(Settings.formatDuration(Settings.parseDuration(text))).isEqualTo(text);
+    }
+  }
+
+  @Test
   void toStringShowsKeysButNoValues() {
     Settings settings = Settings.of(Map.of("s3.secret-access-key", "very-secret"), "test");
     assertThat(settings.toString()).contains("s3.secret-access-key").doesNotContain("very-secret");
