@@ -145,11 +145,8 @@ final class Ledger {
     return files;
   }
 
-  /**
-   * Which of {@code digests} the ledger records at or after {@code oldestKeptSeconds}; what it read
-   * is counted in {@code reads}.
-   */
-  static Set<String> committed(Table table, Collection<String> digests, long oldestKeptSeconds, ObjectReads reads) {
+  /** Which of {@code digests} the ledger records at or after {@code oldestKeptSeconds}. */
+  static Set<String> committed(Table table, Collection<String> digests, long oldestKeptSeconds) {
     Set<String> wanted = new HashSet<>(digests);
     Set<String> found = new HashSet<>();
     FileIO io = table.io();
@@ -161,10 +158,7 @@ final class Ledger {
         break;
       }
       if (part.newestSeconds() >= oldestKeptSeconds) {
-        Set<String> missing = new HashSet<>(wanted);
-        missing.removeAll(found);
-        LedgerFile.find(io, location(table, part.file()), part.entries(), missing,
-            second -> second >= oldestKeptSeconds, found, reads);
+        LedgerFile.find(io, location(table, part.file()), wanted, second -> second >= oldestKeptSeconds, found);
       }
     }
     return found;
