@@ -13,7 +13,6 @@ import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.job.IngestJob;
 import dev.floe.core.source.Source;
 import dev.floe.core.source.SourceBusyException;
-import dev.floe.core.source.SourceConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -167,9 +166,7 @@ final class IngestCommand implements Callable<Integer> {
     }
     Source.Unsettled unsettled = job.unsettled();
     if (unsettled.batches() > 0) {
-      out.printf("  waiting  %d batches for %s (%s): the oldest, modified %s, is taken from %s%n", unsettled.batches(),
-          SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.since().orElseThrow(),
-          unsettled.until().orElseThrow());
+      out.printf("  waiting  %d batches for %s%n", unsettled.batches(), unsettled.waitText());
     }
     out.flush();
   }

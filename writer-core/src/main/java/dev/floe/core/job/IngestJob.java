@@ -7,9 +7,7 @@ import dev.floe.core.IngestOptions;
 import dev.floe.core.IngestResult;
 import dev.floe.core.RunIds;
 import dev.floe.core.commit.CommitUnknownException;
-import dev.floe.core.config.Settings;
 import dev.floe.core.source.Source;
-import dev.floe.core.source.SourceConfig;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -55,9 +53,7 @@ public final class IngestJob {
     Source.Unsettled unsettled = source.unsettled();
     if (unsettled.batches() > 0) {
       // Else a run that takes nothing looks as if it ignored files just dropped.
-      LOG.info("{} batches on {} wait for {} ({}): the oldest, modified {}, is taken from {}", unsettled.batches(),
-          source.name(), SourceConfig.SETTLE_TIME, Settings.formatDuration(unsettled.settleTime()), unsettled.since().orElseThrow(),
-          unsettled.until().orElseThrow());
+      LOG.info("{} batches on {} wait for {}", unsettled.batches(), source.name(), unsettled.waitText());
     }
     if (key.isEmpty() || options.dryRun()) {
       IngestResult result = writer.ingest(pending, options);

@@ -2,6 +2,7 @@ package dev.floe.core.source;
 
 import dev.floe.core.Batch;
 import dev.floe.core.BatchOutcome;
+import dev.floe.core.config.Settings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -93,6 +94,15 @@ public interface Source extends AutoCloseable {
     /** Counts the batches {@code modified} at these times; the oldest names the wait. */
     public static Unsettled of(List<Instant> modified, Duration settleTime) {
       return new Unsettled(modified.size(), modified.stream().min(Comparator.naturalOrder()), settleTime);
+    }
+
+    /**
+     * What they wait for, as runs report it: {@code source.settle-time (10s): the oldest, modified
+     * <since>, is taken from <until>}; only when there are some.
+     */
+    public String waitText() {
+      return String.format("%s (%s): the oldest, modified %s, is taken from %s", SourceConfig.SETTLE_TIME,
+          Settings.formatDuration(settleTime), since().orElseThrow(), until().orElseThrow());
     }
 
     /** Since when the oldest waits, to the millisecond (not later than it was modified). */
