@@ -49,7 +49,7 @@ public final class FaultProxy implements AutoCloseable {
     REST
   }
 
-  /** Told of every request after it was handled; status -1 when the client got no status. */
+  /** Told of every request once handled, before its answer is passed on; status -1 when the client gets none. */
   interface Observer {
     void exchanged(ProxiedRequest request, Fault fault, int status);
   }
@@ -229,9 +229,9 @@ public final class FaultProxy implements AutoCloseable {
       case RESET_MID_BODY -> {
         byte[] bytes = response.bytes();
         int cut = response.body().length > 1 ? response.head().length + response.body().length / 2 : bytes.length / 2;
+        notify(request, fault, response.status());
         out.write(bytes, 0, cut);
         out.flush();
-        notify(request, fault, response.status());
         reset(client);
         return false;
       }
@@ -252,9 +252,10 @@ public final class FaultProxy implements AutoCloseable {
         return answer(request, fault, out, 502, "BadGateway", "Upstream answer lost.");
       }
       default -> {
+        // Recorded before the answer goes back: a client that has its answer finds it recorded.
+        notify(request, fault, response.status());
         out.write(response.bytes());
         out.flush();
-        notify(request, fault, response.status());
         return !response.closes();
       }
     }
@@ -323,10 +324,10 @@ public final class FaultProxy implements AutoCloseable {
             + bytes.length
             + (status == 503 || status == 429 ? "\r\nRetry-After: 1" : "")
             + "\r\n\r\n";
+    notify(request, fault, status);
     out.write(head.getBytes(StandardCharsets.ISO_8859_1));
     out.write(bytes);
     out.flush();
-    notify(request, fault, status);
     return true;
   }
 

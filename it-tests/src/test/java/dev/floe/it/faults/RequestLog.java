@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A {@link FaultProxy} that injects nothing and writes down every request it relays, with the
  * status the server gave and how long the server took as the relay saw it (from the whole request
- * read to the whole answer written back). The relay forwards the client's exact bytes, so it can
+ * read to the whole answer received, just before the relay passes it on: so when a client has its
+ * answer, the exchange is already recorded). The relay forwards the client's exact bytes, so it can
  * stand in front of S3 as well as the REST catalog. {@link #take()} hands over what was recorded
  * since the last call, so a test can split the traffic by run.
  */
@@ -35,7 +36,7 @@ final class RequestLog implements AutoCloseable {
 
   private RequestLog(FaultProxy proxy) {
     this.proxy = proxy;
-    // The policy sees each request as soon as it is read, the observer once it is answered.
+    // The policy sees each request as soon as it is read, the observer just before its answer goes back.
     proxy.policy(
         request -> {
           started.put(request, System.nanoTime());
@@ -59,7 +60,7 @@ final class RequestLog implements AutoCloseable {
     return proxy.uri();
   }
 
-  /** The requests answered since the last call, in the order their answers went back. */
+  /** The requests answered since the last call, in the order their answers were passed on. */
   List<Exchange> take() {
     synchronized (exchanges) {
       List<Exchange> taken = List.copyOf(exchanges);
