@@ -35,8 +35,9 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * commit records {@code --batches} batches (producers) through floe's {@link Committer}, and every
  * {@code --maintain-every} commits {@code floe maintain}'s snapshot expiry and manifest rewrite run
  * with their defaults. At the start, middle and end it prints the size of {@code metadata.json}, the
- * batch ledger's parts and bytes (what a run's dedupe check reads), the time to load the table, to
- * check a run's batches against the ledger (all new: every part is read), and to commit (median and
+ * batch ledger's parts and bytes, what a run's dedupe check of new batches reads from them (bytes and
+ * read requests), the time to load the table, to check a run's batches against the ledger (all
+ * new: every part is consulted), and to commit (median and
  * slowest of the last {@code --sample} commits; a commit that merges ledger parts is the slowest).
  *
  * <p>The commits append one small data file each that is never written (the bookkeeping is what is
@@ -110,8 +111,8 @@ public final class LedgerWeek {
             + " (expire older than %s, retain last %d; manifest rewrite) every %d commits; embedded catalog; %s%n",
         commits, batches, (long) commits * batches, maintenance.expiry().olderThan(), maintenance.expiry().retainLast(),
         maintainEvery, System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
-    System.out.printf("%-8s %6s %11s %6s %12s %8s %9s %10s %9s %10s%n", "commits", "day", "metadata B", "parts",
-        "ledger B", "load ms", "check ms", "commit ms", "max ms", "snapshots");
+    System.out.printf("%-8s %6s %11s %6s %12s %12s %6s %8s %9s %10s %9s %10s%n", "commits", "day", "metadata B",
+        "parts", "ledger B", "check B", "reads", "load ms", "check ms", "commit ms", "max ms", "snapshots");
     List<Integer> samples = List.of(window, commits / 2, commits);
     long[] commitNanos = new long[window];
     long seq = 0;
@@ -158,15 +159,16 @@ public final class LedgerWeek {
     }
     long oldestKept = Math.floorDiv(clock.millis() - window.toMillis(), 1000L);
     long[] checks = new long[5];
+    BatchLedger.Check check = null;
     for (int i = 0; i < checks.length; i++) {
       long start = System.nanoTime();
-      BatchLedger.committed(table, fresh, oldestKept);
+      check = BatchLedger.check(table, fresh, oldestKept);
       checks[i] = System.nanoTime() - start;
     }
-    System.out.printf("%-8d %6.1f %11s %6d %12s %8.1f %9.1f %10.1f %9.1f %10d%n", commit, commit / 1440.0,
-        String.format("%,d", metadataBytes), parts, String.format("%,d", ledgerBytes), median(loads) / 1e6,
-        median(checks) / 1e6, median(commitNanos) / 1e6, Arrays.stream(commitNanos).max().orElse(0) / 1e6,
-        countSnapshots(table));
+    System.out.printf("%-8d %6.1f %11s %6d %12s %12s %6d %8.1f %9.1f %10.1f %9.1f %10d%n", commit, commit / 1440.0,
+        String.format("%,d", metadataBytes), parts, String.format("%,d", ledgerBytes),
+        String.format("%,d", check.bytes()), check.requests(), median(loads) / 1e6, median(checks) / 1e6,
+        median(commitNanos) / 1e6, Arrays.stream(commitNanos).max().orElse(0) / 1e6, countSnapshots(table));
   }
 
   private static int countSnapshots(Table table) {

@@ -104,7 +104,10 @@ public final class FloeWriter {
     }
     List<BatchOutcome> outcomes = new ArrayList<>();
     long oldestKept = Math.floorDiv(clock.millis() - config.commit().dedupeWindow().toMillis(), 1000L);
-    Set<String> done = BatchLedger.committed(target, byDigest.keySet(), oldestKept);
+    BatchLedger.Check check = BatchLedger.check(target, byDigest.keySet(), oldestKept);
+    Set<String> done = check.committed();
+    LOG.info("Run {}: {} of {} batches already in {}; the dedupe check read {} bytes in {} requests",
+        runId, done.size(), byDigest.size(), target.name(), check.bytes(), check.requests());
     for (String digest : done) {
       Batch batch = byDigest.remove(digest);
       LOG.info("Run {}: batch {} is already in {}; skipping it", runId, batch.id(), target.name());

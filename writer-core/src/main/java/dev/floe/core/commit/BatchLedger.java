@@ -139,25 +139,40 @@ public final class BatchLedger {
    * oldestKeptSeconds} (out of the dedupe window) no longer count.
    */
   public static Set<String> committed(Table table, Collection<String> digests, long oldestKeptSeconds) {
+    return check(table, digests, oldestKeptSeconds).committed();
+  }
+
+  /**
+   * What a dedupe check found and what it cost: the digests the table holds, and the read requests
+   * and bytes it took from the batch ledger's files.
+   */
+  public record Check(Set<String> committed, long requests, long bytes) {}
+
+  /** The dedupe check of {@code digests}: {@link #committed(Table, Collection, long)} with its cost. */
+  public static Check check(Table table, Collection<String> digests, long oldestKeptSeconds) {
     Set<String> wanted = new HashSet<>(digests);
     Set<String> found = new LinkedHashSet<>();
+    ObjectReads reads = new ObjectReads();
     if (wanted.isEmpty()) {
-      return found;
+      return new Check(found, 0, 0);
     }
-    Set<String> inLedger = Ledger.committed(table, wanted, oldestKeptSeconds);
+    Set<String> inLedger = Ledger.committed(table, wanted, oldestKeptSeconds, reads);
     digests.stream().filter(inLedger::contains).forEach(found::add);
-    if (found.size() == wanted.size()) {
-      return found;
+    if (found.size() < wanted.size()) {
+      collectInline(table, digests, wanted, found);
     }
+    return new Check(found, reads.requests(), reads.bytes());
+  }
+
+  private static void collectInline(Table table, Collection<String> digests, Set<String> wanted, Set<String> found) {
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
       collect(snapshot, wanted, found);
       if (found.size() == wanted.size()) {
-        return found;
+        return;
       }
     }
     Set<String> carried = carried(table.properties());
     digests.stream().filter(carried::contains).forEach(found::add);
-    return found;
   }
 
   /**
@@ -230,7 +245,7 @@ public final class BatchLedger {
             // Cached: Iceberg validates again on each of its retries.
             found.addAll(read.computeIfAbsent(ledgerFile, name -> {
               Set<String> inFile = new HashSet<>();
-              LedgerFile.find(io, Ledger.location(table, name), wanted, second -> true, inFile);
+              LedgerFile.find(io, Ledger.location(table, name), -1, wanted, second -> true, inFile, new ObjectReads());
               return inFile;
             }));
           }

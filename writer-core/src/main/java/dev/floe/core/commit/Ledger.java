@@ -145,8 +145,11 @@ final class Ledger {
     return files;
   }
 
-  /** Which of {@code digests} the ledger records at or after {@code oldestKeptSeconds}. */
-  static Set<String> committed(Table table, Collection<String> digests, long oldestKeptSeconds) {
+  /**
+   * Which of {@code digests} the ledger records at or after {@code oldestKeptSeconds}; what it read
+   * is counted in {@code reads}.
+   */
+  static Set<String> committed(Table table, Collection<String> digests, long oldestKeptSeconds, ObjectReads reads) {
     Set<String> wanted = new HashSet<>(digests);
     Set<String> found = new HashSet<>();
     FileIO io = table.io();
@@ -158,7 +161,10 @@ final class Ledger {
         break;
       }
       if (part.newestSeconds() >= oldestKeptSeconds) {
-        LedgerFile.find(io, location(table, part.file()), wanted, second -> second >= oldestKeptSeconds, found);
+        Set<String> missing = new HashSet<>(wanted);
+        missing.removeAll(found);
+        LedgerFile.find(io, location(table, part.file()), part.entries(), missing,
+            second -> second >= oldestKeptSeconds, found, reads);
       }
     }
     return found;
