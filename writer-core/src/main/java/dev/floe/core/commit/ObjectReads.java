@@ -1,6 +1,7 @@
 package dev.floe.core.commit;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.iceberg.io.InputFile;
@@ -34,39 +35,86 @@ final class ObjectReads {
 
   /** The last {@code length} bytes of {@code file}, or all of it when it is shorter. */
   byte[] tail(InputFile file, int length) {
-    try (SeekableInputStream in = file.newStream()) {
-      byte[] buffer = new byte[length];
-      int read;
-      if (in instanceof RangeReadable ranges) {
-        read = ranges.readTail(buffer, 0, length);
-      } else {
-        long size = file.getLength();
-        read = (int) Math.min(length, size);
-        in.seek(size - read);
-        readFully(in, buffer, read, file);
-      }
-      count(read);
-      return read == length ? buffer : Arrays.copyOf(buffer, read);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read batch ledger file " + file.location() + ": " + e.getMessage(), e);
-    }
+    byte[] buffer = new byte[length];
+    int read =
+        withRetries(
+            file,
+            () -> {
+              try (SeekableInputStream in = file.newStream()) {
+                if (in instanceof RangeReadable ranges) {
+                  return ranges.readTail(buffer, 0, length);
+                }
+                long size = file.getLength();
+                int n = (int) Math.min(length, size);
+                in.seek(size - n);
+                readFully(in, buffer, n, file);
+                return n;
+              }
+            });
+    count(read);
+    return read == length ? buffer : Arrays.copyOf(buffer, read);
   }
 
   /** {@code length} bytes of {@code file} from {@code position}. */
   byte[] range(InputFile file, long position, int length) {
     byte[] buffer = new byte[length];
-    try (SeekableInputStream in = file.newStream()) {
-      if (in instanceof RangeReadable ranges) {
-        ranges.readFully(position, buffer, 0, length);
-      } else {
-        in.seek(position);
-        readFully(in, buffer, length, file);
+    withRetries(
+        file,
+        () -> {
+          try (SeekableInputStream in = file.newStream()) {
+            if (in instanceof RangeReadable ranges) {
+              ranges.readFully(position, buffer, 0, length);
+            } else {
+              in.seek(position);
+              readFully(in, buffer, length, file);
+            }
+            return length;
+          }
+        });
+    count(length);
+    return buffer;
+  }
+
+  /**
+   * Runs one read, again on a fresh stream when it fails with an I/O error (a connection reset
+   * while the body arrives, a time-out): Iceberg's S3 stream retries its sequential reads but
+   * makes a ranged read ({@code readTail}, {@code readFully(position, ...)}) once, so a dedupe
+   * check would otherwise fail a run on one dropped connection. An object that does not exist
+   * fails at once (that is not an I/O error here), and so does the last attempt.
+   */
+  private static int withRetries(InputFile file, Read read) {
+    for (int attempt = 1; ; attempt++) {
+      IOException failure;
+      try {
+        return read.run();
+      } catch (IOException e) {
+        failure = e;
+      } catch (UncheckedIOException e) {
+        failure = e.getCause();
       }
-      count(length);
-      return buffer;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read batch ledger file " + file.location() + ": " + e.getMessage(), e);
+      if (attempt >= ATTEMPTS) {
+        throw new UncheckedIOException(
+            "Cannot read batch ledger file " + file.location() + " (" + ATTEMPTS + " attempts): " + failure.getMessage(),
+            failure);
+      }
+      try {
+        Thread.sleep(BACKOFF_MILLIS << (2 * (attempt - 1)));
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new UncheckedIOException(
+            "Interrupted while reading batch ledger file " + file.location(), new InterruptedIOException());
+      }
     }
+  }
+
+  /** Attempts of one ranged read, and the first pause between them (then x4 each time). */
+  static final int ATTEMPTS = 4;
+
+  private static final long BACKOFF_MILLIS = 50;
+
+  @FunctionalInterface
+  private interface Read {
+    int run() throws IOException;
   }
 
   private static void readFully(SeekableInputStream in, byte[] buffer, int length, InputFile file) throws IOException {

@@ -86,6 +86,32 @@ class LedgerFileTest {
   }
 
   @Test
+  void aRangedReadThatLosesItsConnectionIsTriedAgainOnAFreshStream() {
+    write("mem://reset", digests("r", 5000), 1000, List.of(), 0);
+    Set<String> found = new HashSet<>();
+    io.rangedReadsToFail.set(ObjectReads.ATTEMPTS - 1);
+    long opened = io.streamsOpened.get();
+
+    LedgerFile.find(io, "mem://reset", 5000, new HashSet<>(digests("r", 3)), second -> true, found, new ObjectReads());
+
+    assertThat(found).containsExactlyInAnyOrderElementsOf(digests("r", 3));
+    assertThat(io.rangedReadsToFail.get()).isZero();
+    assertThat(io.streamsOpened.get() - opened).isGreaterThanOrEqualTo(ObjectReads.ATTEMPTS);
+  }
+
+  @Test
+  void aRangedReadThatKeepsFailingFailsTheCheckNamingTheFile() {
+    write("mem://down", digests("d", 100), 1000, List.of(), 0);
+    io.rangedReadsToFail.set(ObjectReads.ATTEMPTS);
+
+    assertThatThrownBy(
+            () -> LedgerFile.find(io, "mem://down", 100, new HashSet<>(digests("d", 1)), s -> true, new HashSet<>(), new ObjectReads()))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("mem://down")
+        .hasMessageContaining("Connection reset");
+  }
+
+  @Test
   void aCheckHonoursTheSecondsOfWhatItFinds() {
     write("mem://f", digests("x", 100), 1000, List.of(), 0);
     Set<String> found = new HashSet<>();

@@ -14,6 +14,8 @@ import org.apache.iceberg.io.SeekableInputStream;
 final class RangeCountingFileIO extends InMemoryFileIO {
   final AtomicLong bytesRead = new AtomicLong();
   final AtomicLong streamsOpened = new AtomicLong();
+  /** Ranged reads still to fail with a connection reset, as an S3 body read does. */
+  final AtomicLong rangedReadsToFail = new AtomicLong();
 
   @Override
   public InputFile newInputFile(String location) {
@@ -81,6 +83,9 @@ final class RangeCountingFileIO extends InMemoryFileIO {
 
     @Override
     public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
+      if (rangedReadsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new java.net.SocketException("Connection reset");
+      }
       try (SeekableInputStream range = file.newStream()) {
         range.seek(position);
         int done = 0;
