@@ -33,21 +33,31 @@ public final class FloeCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final Map<String, String> env;
+  private final boolean terminal;
 
-  private FloeCli(Map<String, String> env) {
+  private FloeCli(Map<String, String> env, boolean terminal) {
     this.env = Map.copyOf(env);
+    this.terminal = terminal;
   }
 
   public static void main(String[] args) {
-    System.exit(newCommandLine(System.getenv()).execute(args));
+    // Java 17 has a console only when standard input and output are both a terminal: never under
+    // cron or systemd, nor when either is a pipe or a file.
+    System.exit(newCommandLine(System.getenv(), System.console() != null).execute(args));
+  }
+
+  /** The command line of a process that is not on a terminal (no progress display). */
+  public static CommandLine newCommandLine(Map<String, String> env) {
+    return newCommandLine(env, false);
   }
 
   /**
    * The one command line used by {@link #main} and by tests that run the CLI in-process; {@code
-   * env} stands for the process environment.
+   * env} stands for the process environment, {@code terminal} for whether a person watches it on a
+   * terminal (progress lines are drawn only then).
    */
-  public static CommandLine newCommandLine(Map<String, String> env) {
-    CommandLine commandLine = new CommandLine(new FloeCli(env));
+  public static CommandLine newCommandLine(Map<String, String> env, boolean terminal) {
+    CommandLine commandLine = new CommandLine(new FloeCli(env, terminal));
     commandLine.setExecutionExceptionHandler(FloeCli::handle);
     commandLine.setExitCodeExceptionMapper(FloeCli::exitCode);
     return commandLine;
@@ -55,6 +65,10 @@ public final class FloeCli implements Runnable {
 
   Map<String, String> env() {
     return env;
+  }
+
+  boolean terminal() {
+    return terminal;
   }
 
   @Override

@@ -96,8 +96,11 @@ final class IngestCommand implements Callable<Integer> {
       IngestConfig.deadLetterS3Prefix(settings)
           .ifPresent(prefix -> builder.deadLetters(DeadLetters.s3(S3Clients.create(CatalogConfig.from(settings)), prefix)));
       FloeWriter writer = builder.build();
-        IngestOptions options = IngestOptions.defaults().withDryRun(dryRun).withProgress(Progress.forTerminal(json, spec.commandLine().getErr()));
-        IngestJob.JobResult result = new IngestJob(writer, Clock.systemUTC()).run(source, options);
+        IngestJob.JobResult result;
+        try (Progress progress = Progress.on(root.terminal(), json, spec.commandLine().getErr())) {
+          IngestOptions options = IngestOptions.defaults().withDryRun(dryRun).withProgress(progress);
+          result = new IngestJob(writer, Clock.systemUTC()).run(source, options);
+        }
         print(result, spec.commandLine().getOut());
         metrics(table, ExitCodes.OK, result.ingest(), start);
         return ExitCodes.OK;

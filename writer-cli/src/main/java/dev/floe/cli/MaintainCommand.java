@@ -65,6 +65,9 @@ final class MaintainCommand implements Runnable {
     @Option(names = "--stacktrace", description = "Print the full stack trace of an error.")
     boolean stacktrace;
 
+    /** Drawn while the step runs; ended before the step prints its outcome. */
+    private Progress progress;
+
     /** The step's own {@code maintain.*} flags; unset ones are null. */
     abstract Map<String, String> flags();
 
@@ -75,9 +78,11 @@ final class MaintainCommand implements Runnable {
     public Integer call() {
       Settings settings = configOptions.settings(parent.root.env(), flags());
       MaintenanceConfig config = MaintenanceConfig.from(settings);
-      try (OpenCatalog catalog = OpenCatalog.from(settings)) {
+      try (OpenCatalog catalog = OpenCatalog.from(settings);
+          Progress drawn = Progress.on(parent.root.terminal(), json, spec.commandLine().getErr())) {
+        progress = drawn;
         PrintWriter out = spec.commandLine().getOut();
-        run(TableMaintenance.builder(catalog.catalog()).config(config).build(), out);
+        run(TableMaintenance.builder(catalog.catalog()).config(config).progress(drawn).build(), out);
         out.flush();
       } catch (RuntimeException e) {
         throw TlsFailures.explain(e, settings);
@@ -86,6 +91,7 @@ final class MaintainCommand implements Runnable {
     }
 
     void print(PrintWriter out, Map<String, Object> fields, String text) {
+      progress.close(); // the outcome starts on a clean line
       out.println(json ? Json.line(fields) : text);
     }
   }

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * One unit of input with a stable id: the id is what makes ingest exactly-once, since a batch
@@ -22,8 +23,10 @@ import java.util.Objects;
  *     files, name + size + content hash
  * @param source a name for messages and dead letters (a path, an S3 key)
  * @param input opens the raw bytes (plain, gzip or zstd NDJSON or a JSON array)
+ * @param size how many raw bytes {@code input} delivers, when known (a file, an S3 object): only for
+ *     progress reports, which can then say how much of a run is left
  */
-public record Batch(String id, String source, Input input) {
+public record Batch(String id, String source, Input input, OptionalLong size) {
   /** Opens the batch's bytes; may be called once per ingest attempt. */
   @FunctionalInterface
   public interface Input {
@@ -36,18 +39,34 @@ public record Batch(String id, String source, Input input) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(size, "size");
     if (id.isBlank()) {
       throw new IllegalArgumentException("Invalid batch id: blank (source " + source + ")");
     }
+  }
+
+  /** A batch of unknown size. */
+  public Batch(String id, String source, Input input) {
+    this(id, source, input, OptionalLong.empty());
   }
 
   public static Batch of(String id, String source, Input input) {
     return new Batch(id, source, input);
   }
 
+  /** This batch, known to deliver {@code bytes} raw bytes. */
+  public Batch withSize(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("Invalid batch size: " + bytes + " (source " + source + ")");
+    }
+    return new Batch(id, source, input, OptionalLong.of(bytes));
+  }
+
   /** A file; its id is {@code file:<name>:<size>:<sha256>}, so a renamed copy is the same batch only if its name is too. */
   public static Batch ofFile(Path file) {
-    return new Batch("file:" + file.getFileName() + ":" + contentId(file), file.toString(), () -> Files.newInputStream(file));
+    Content content = content(file);
+    return new Batch("file:" + file.getFileName() + ":" + content.id(), file.toString(), () -> Files.newInputStream(file))
+        .withSize(content.size());
   }
 
   /** In-process events (field name to value), serialized lazily and decoded like any input. */
@@ -57,6 +76,17 @@ public record Batch(String id, String source, Input input) {
 
   /** {@code <size>:<sha256 hex>} of a file's bytes. */
   public static String contentId(Path file) {
+    return content(file).id();
+  }
+
+  /** A file's size and SHA-256, from one read of it. */
+  private record Content(long size, String sha256) {
+    String id() {
+      return size + ":" + sha256;
+    }
+  }
+
+  private static Content content(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[64 * 1024];
@@ -64,7 +94,7 @@ public record Batch(String id, String source, Input input) {
       for (int read; (read = in.read(buffer)) > 0; size += read) {
         sha256.update(buffer, 0, read);
       }
-      return size + ":" + HexFormat.of().formatHex(sha256.digest());
+      return new Content(size, HexFormat.of().formatHex(sha256.digest()));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {

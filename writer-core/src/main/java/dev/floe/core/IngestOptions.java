@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param sourceMark when set, the commit also records the run's claim as the last one of that
  *     source (a table property, in the same atomic step as the data), so a source can tell after a
  *     crash whether its last run committed, even after its snapshot expired
- * @param progress told as batches complete
+ * @param progress told as the run reads its batches: when it starts, after every mebibyte of input
+ *     and after each batch
  * @param beforeCommit told each batch's outcome once the run's data files are written, just before
  *     the commit that holds the committed ones; a failure here fails the run before its commit. Not
  *     told when the run commits nothing.
@@ -25,12 +26,15 @@ public record IngestOptions(boolean dryRun, Optional<SourceMark> sourceMark, Pro
     BeforeCommit NONE = outcomes -> {};
   }
 
-  /** Told as the run goes: batches done of all, and events read so far. */
+  /**
+   * Told how far the run has got, on the run's own thread: keep it quick (a listener that draws
+   * something should limit how often it does), and do not throw.
+   */
   @FunctionalInterface
   public interface Progress {
-    void update(int batchesDone, int batchesTotal, long eventsRead);
+    void update(IngestProgress progress);
 
-    Progress NONE = (done, total, events) -> {};
+    Progress NONE = progress -> {};
   }
 
   /** Records {@code claimId} under the table property {@code floe.source.<sourceKey>.last-run}. */

@@ -10,6 +10,7 @@ import dev.floe.core.decode.EventDecoder;
 import dev.floe.core.decode.RowHandoff;
 import dev.floe.core.filter.EventFilter;
 import dev.floe.core.write.PartitionedWriter;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 /** One ingest run: decode every batch through the filter into the writer, then commit. */
 final class IngestRun {
   private static final Logger LOG = LoggerFactory.getLogger(IngestRun.class);
+  /** Raw input bytes between two progress reports within a batch. */
+  static final long PROGRESS_BYTES = 1L << 20;
 
   private final String runId;
   private final Table table;
@@ -43,6 +47,13 @@ final class IngestRun {
   private long rejected;
   private long filtered;
   private long bytesRead;
+  // Progress: raw input bytes read and events of the batch being read, told to options.progress().
+  private int batchesDone;
+  private int batchesTotal;
+  private long inputBytes;
+  private long batchEvents;
+  private long nextReport;
+  private OptionalLong inputTotal = OptionalLong.empty();
   private List<DataFile> files = List.of();
   private List<String> deadLetterLocations = List.of();
 
@@ -66,7 +77,9 @@ final class IngestRun {
     List<String> included = new ArrayList<>();
     boolean committing = false;
     try {
-      int done = 0;
+      batchesTotal = batches.size();
+      inputTotal = totalSize(batches.values());
+      progress();
       // Rows: the decoder's fast path, one reused row per source and no object per field. Decoding
       // runs here; filtering and writing on the handoff's thread, so the two overlap. One handoff
       // (one thread, one set of blocks) for the whole run, however many batches; closed before the
@@ -81,8 +94,12 @@ final class IngestRun {
       })) {
         for (Map.Entry<String, Batch> entry : batches.entrySet()) {
           Batch batch = entry.getValue();
-          if (done > 0 && config.run().reached(read, FloeWriter.since(clock, start))) {
+          if (batchesDone > 0 && config.run().reached(read, FloeWriter.since(clock, start))) {
             outcomes.add(new BatchOutcome(batch, Status.DEFERRED, "run limit reached"));
+            batchesTotal--;
+            if (inputTotal.isPresent()) {
+              inputTotal = OptionalLong.of(inputTotal.getAsLong() - batch.size().orElseThrow());
+            }
             continue;
           }
           String failure = decode(entry.getKey(), batch, handoff, rejects);
@@ -92,7 +109,11 @@ final class IngestRun {
             included.add(entry.getKey());
             outcomes.add(new BatchOutcome(batch, options.dryRun() ? Status.DRY_RUN : Status.COMMITTED, ""));
           }
-          options.progress().update(++done, batches.size(), read);
+          batchesDone++;
+          progress();
+        }
+        if (batchesTotal < batches.size()) {
+          progress(); // the deferred batches left the total
         }
         handoff.finish();
       }
@@ -126,6 +147,62 @@ final class IngestRun {
     }
   }
 
+  /** The raw size of all the batches, when each knows its own. */
+  private static OptionalLong totalSize(Iterable<Batch> batches) {
+    long total = 0;
+    for (Batch batch : batches) {
+      if (batch.size().isEmpty()) {
+        return OptionalLong.empty();
+      }
+      total += batch.size().getAsLong();
+    }
+    return OptionalLong.of(total);
+  }
+
+  private void progress() {
+    options.progress().update(new IngestProgress(batchesDone, batchesTotal, read + batchEvents, inputBytes, inputTotal));
+  }
+
+  /** Counts the raw bytes a batch delivers, and tells the progress listener every mebibyte. */
+  private final class CountingInput extends FilterInputStream {
+    CountingInput(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        counted(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        counted(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      counted(skipped);
+      return skipped;
+    }
+
+    private void counted(long n) {
+      inputBytes += n;
+      if (inputBytes >= nextReport) {
+        nextReport = inputBytes + PROGRESS_BYTES;
+        progress();
+      }
+    }
+  }
+
   /** Decodes one batch into {@code rows}; returns why it could not be opened, or null. */
   private String decode(String digest, Batch batch, RowHandoff rows, DeadLetters.Run rejects) {
     InputStream in;
@@ -137,7 +214,13 @@ final class IngestRun {
     }
     DecodeStats stats;
     try {
-      stats = decoder.decodeRows(batch.source(), in, rows, reject -> rejects.reject(digest, reject));
+      stats = decoder.decodeRows(batch.source(), new CountingInput(in), row -> {
+        batchEvents++;
+        rows.accept(row);
+      }, reject -> {
+        batchEvents++;
+        rejects.reject(digest, reject);
+      });
     } finally {
       try {
         in.close();
@@ -147,6 +230,7 @@ final class IngestRun {
       }
     }
     read += stats.records() + stats.rejected();
+    batchEvents = 0;
     rejected += stats.rejected();
     bytesRead += stats.bytes();
     return null;

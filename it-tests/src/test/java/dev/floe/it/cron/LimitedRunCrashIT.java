@@ -31,7 +31,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Cron runs with a run limit, as the README recommends for cron, killed at each narrow window of the
+ * Cron runs with a run limit, as docs/operations.md recommends for cron, killed at each narrow window of the
  * claim protocol: every crash point x every run limit, on a spool through the embedded catalog and
  * through REST + S3, and on an S3 prefix through REST + S3; each source also holds a batch floe
  * cannot read (a spool file whose reads fail with EIO, an object S3 refuses). The crashed run takes

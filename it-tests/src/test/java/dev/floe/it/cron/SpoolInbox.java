@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A spool folder; producers write {@code .name.tmp} and rename it into place, as the README asks. */
+/** A spool folder; producers write {@code .name.tmp} and rename it into place, as docs/operations.md asks. */
 record SpoolInbox(Path dir) implements Inbox {
   SpoolInbox {
     try {

@@ -60,6 +60,7 @@ final class CompactionRunner {
   private final VerifiedCommits commits;
   private final Clock clock;
   private final Path tempDirectory;
+  private final MaintenanceProgress.Listener progress;
 
   CompactionRunner(
       Table table,
@@ -68,7 +69,8 @@ final class CompactionRunner {
       CommitOptions commit,
       Committer.Sleeper sleeper,
       Clock clock,
-      Path tempDirectory) {
+      Path tempDirectory,
+      MaintenanceProgress.Listener progress) {
     this.table = table;
     this.options = options;
     this.write = write.withTargetFileSize(options.targetFileSize());
@@ -76,6 +78,7 @@ final class CompactionRunner {
     this.commits = new VerifiedCommits(commit, sleeper);
     this.clock = clock;
     this.tempDirectory = tempDirectory;
+    this.progress = progress;
   }
 
   CompactionResult run(CompactionPlan plan) {
@@ -88,8 +91,13 @@ final class CompactionRunner {
           runId, table.name(), plan.groups().size(), plan.inputFiles(), Bytes.format(plan.inputBytes()),
           plan.startingSnapshotId());
       GroupRewriter rewriter = new GroupRewriter(table, write, options, tempDirectory);
-      for (int index = 0; index < plan.groups().size(); index++) {
+      int groups = plan.groups().size();
+      long bytesDone = 0;
+      progress.update(new MaintenanceProgress(MaintenanceProgress.COMPACTION, 0, groups, 0, plan.inputBytes()));
+      for (int index = 0; index < groups; index++) {
         results.add(rewriteAndCommit(plan, rewriter, runId, index));
+        bytesDone += plan.groups().get(index).bytes();
+        progress.update(new MaintenanceProgress(MaintenanceProgress.COMPACTION, index + 1, groups, bytesDone, plan.inputBytes()));
       }
     }
     return result(plan, runId, results, Duration.between(start, clock.instant()));

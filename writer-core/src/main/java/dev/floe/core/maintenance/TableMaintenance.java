@@ -5,6 +5,7 @@ import dev.floe.core.commit.VerifiedCommits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -30,6 +31,7 @@ public final class TableMaintenance {
   private final Clock clock;
   private final Committer.Sleeper sleeper;
   private final Path tempDirectory;
+  private final MaintenanceProgress.Listener progress;
 
   private TableMaintenance(Builder builder, Table table) {
     this.table = table;
@@ -37,6 +39,7 @@ public final class TableMaintenance {
     this.clock = builder.clock;
     this.sleeper = builder.sleeper;
     this.tempDirectory = builder.tempDirectory;
+    this.progress = builder.progress;
   }
 
   /** Maintenance of the table {@link MaintenanceConfig#table()} names in {@code catalog}. */
@@ -56,7 +59,8 @@ public final class TableMaintenance {
   /** What {@link #compact()} would rewrite now; reads the table, changes nothing. */
   public CompactionPlan planCompaction() {
     CompactionOptions options = config.compaction();
-    return CompactionPlanner.plan(CompactionScan.scan(table, clock.instant(), options.minAge()), options);
+    return step(MaintenanceProgress.COMPACTION_PLAN,
+        () -> CompactionPlanner.plan(CompactionScan.scan(table, clock.instant(), options.minAge()), options));
   }
 
   /** Plans and runs a compaction. */
@@ -66,37 +70,37 @@ public final class TableMaintenance {
 
   /** Runs {@code plan}, group by group; a group that conflicts with a concurrent change is skipped. */
   public CompactionResult compact(CompactionPlan plan) {
-    return new CompactionRunner(table, config.compaction(), config.write(), config.commit(), sleeper, clock, tempDirectory)
+    return new CompactionRunner(table, config.compaction(), config.write(), config.commit(), sleeper, clock, tempDirectory, progress)
         .run(plan);
   }
 
   /** What {@link #expireSnapshots()} would expire now; changes nothing. */
   public ExpiryResult previewExpiry() {
-    return new SnapshotExpiry(table, config.expiry(), commits(), clock).preview();
+    return step(MaintenanceProgress.EXPIRY, () -> new SnapshotExpiry(table, config.expiry(), commits(), clock).preview());
   }
 
   /** Carries the batch digests still inside the dedupe window, then expires snapshots and their files. */
   public ExpiryResult expireSnapshots() {
-    return new SnapshotExpiry(table, config.expiry(), commits(), clock).run();
+    return step(MaintenanceProgress.EXPIRY, () -> new SnapshotExpiry(table, config.expiry(), commits(), clock).run());
   }
 
   /** Lists the orphan files {@link #removeOrphans()} would delete; deletes nothing. */
   public OrphanResult findOrphans() {
-    return new OrphanSweep(table, config.orphans(), clock).find();
+    return step(MaintenanceProgress.ORPHANS, () -> new OrphanSweep(table, config.orphans(), clock).find());
   }
 
   public OrphanResult removeOrphans() {
-    return new OrphanSweep(table, config.orphans(), clock).remove();
+    return step(MaintenanceProgress.ORPHANS, () -> new OrphanSweep(table, config.orphans(), clock).remove());
   }
 
   /** What {@link #rewriteManifests()} would do; changes nothing. */
   public ManifestResult previewManifests() {
-    return new ManifestMaintenance(table, config.manifests(), commits(), clock).preview();
+    return step(MaintenanceProgress.MANIFESTS, () -> new ManifestMaintenance(table, config.manifests(), commits(), clock).preview());
   }
 
   /** Rewrites small manifests when there are many and bounds old metadata.json versions. */
   public ManifestResult rewriteManifests() {
-    return new ManifestMaintenance(table, config.manifests(), commits(), clock).run();
+    return step(MaintenanceProgress.MANIFESTS, () -> new ManifestMaintenance(table, config.manifests(), commits(), clock).run());
   }
 
   /**
@@ -111,6 +115,14 @@ public final class TableMaintenance {
     ExpiryResult expiry = expireSnapshots();
     OrphanResult orphans = removeOrphans();
     return new MaintenanceResult(table.name(), false, compaction, manifests, expiry, orphans);
+  }
+
+  /** Runs a step that reports only its start and its end. */
+  private <T> T step(String name, Supplier<T> work) {
+    progress.update(MaintenanceProgress.started(name));
+    T result = work.get();
+    progress.update(MaintenanceProgress.finished(name));
+    return result;
   }
 
   private VerifiedCommits commits() {
@@ -130,6 +142,7 @@ public final class TableMaintenance {
     private Clock clock = Clock.systemUTC();
     private Committer.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     private Path tempDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private MaintenanceProgress.Listener progress = MaintenanceProgress.Listener.NONE;
 
     private Builder(Catalog catalog, Table table) {
       this.catalog = catalog;
@@ -156,6 +169,12 @@ public final class TableMaintenance {
     /** Where a sorting compaction spills sorted runs (default: {@code java.io.tmpdir}). */
     public Builder tempDirectory(Path directory) {
       this.tempDirectory = Objects.requireNonNull(directory, "tempDirectory");
+      return this;
+    }
+
+    /** Told as each step starts and ends, and after each compaction group (none by default). */
+    public Builder progress(MaintenanceProgress.Listener listener) {
+      this.progress = Objects.requireNonNull(listener, "progress");
       return this;
     }
 

@@ -112,7 +112,7 @@ public final class S3PrefixSource implements Source {
       bytes += object.size();
       String key = object.key();
       batches.add(Batch.of("s3://" + bucket + "/" + key + ":" + object.size() + ":" + object.eTag(), "s3://" + bucket + "/" + key,
-          () -> open(key)));
+          () -> open(key)).withSize(object.size()));
     }
     return batches;
   }

@@ -37,7 +37,7 @@ public final class StdinSource extends UnacknowledgedSource {
         return List.of();
       }
       Path source = copy;
-      return List.of(Batch.of("stdin:" + Batch.contentId(source), "stdin", () -> Files.newInputStream(source)));
+      return List.of(Batch.of("stdin:" + Batch.contentId(source), "stdin", () -> Files.newInputStream(source)).withSize(Files.size(source)));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read standard input: " + e.getMessage(), e);
     }

@@ -19,7 +19,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Coverage-guided fuzzing of the decoder: whatever the bytes, decoding must not throw, hang or
  * allocate without bound, and its counts must add up. Runs its seed inputs in every build; with
- * {@code JAZZER_FUZZ=1} it fuzzes (see README, Reliability).
+ * {@code JAZZER_FUZZ=1} it fuzzes (see docs/reliability.md, Fuzzing).
  */
 class DecoderFuzzTest {
   private static final DecodeLimits SMALL = new DecodeLimits(64 * 1024, 100, 16);
