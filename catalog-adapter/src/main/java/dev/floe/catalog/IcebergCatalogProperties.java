@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class IcebergCatalogProperties {
     if (config.transport().caBundle().isPresent()) {
       for (String key : List.of(S3FileIOProperties.CLIENT_FACTORY, AWS_CLIENT_FACTORY)) {
         if (config.s3().properties().containsKey(key) || config.properties().containsKey(key)) {
-          throw new IllegalArgumentException(
+          throw new InvalidConfigException(
               "Invalid config: Iceberg property "
                   + key
                   + " cannot be combined with "
@@ -269,7 +270,7 @@ public final class IcebergCatalogProperties {
             (key, value) -> {
               String earlier = passThrough.put(key, value);
               if (earlier != null && !earlier.equals(value)) {
-                throw new IllegalArgumentException(
+                throw new InvalidConfigException(
                     "Invalid config: "
                         + key
                         + " and "
@@ -285,7 +286,7 @@ public final class IcebergCatalogProperties {
       if (source != null) {
         String given =
             config.properties().containsKey(key) ? CatalogConfig.PROPERTY_PREFIX + key : key;
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid config: "
                 + given
                 + " cannot be passed to Iceberg: floe sets Iceberg property "

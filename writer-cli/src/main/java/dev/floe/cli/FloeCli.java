@@ -3,6 +3,7 @@ package dev.floe.cli;
 import dev.floe.catalog.TlsVerificationException;
 import dev.floe.core.TooManyRejectsException;
 import dev.floe.core.commit.CommitUnknownException;
+import dev.floe.core.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (also: nothing new to commit)",
-      "1:retryable failure (storage/catalog unavailable, commit conflict); nothing committed",
+      "1:failure (storage/catalog unavailable or full, commit conflict, anything unexpected); nothing committed",
       "2:usage or configuration error (also: a TLS certificate that fails verification)",
       "3:commit state unknown; files kept, the next run resolves it",
       "4:too many rejected events (--max-reject-ratio); nothing committed"
@@ -69,9 +70,10 @@ public final class FloeCli implements Runnable {
     if (error instanceof TooManyRejectsException) {
       return ExitCodes.TOO_MANY_REJECTS;
     }
-    // An untrusted certificate stays untrusted until the config (or the server) changes.
-    if (error instanceof IllegalArgumentException
-        || error instanceof UnsupportedOperationException
+    // Only floe's own config errors: an IllegalArgumentException from anywhere else (Iceberg's
+    // checks on data, a bug) is not the user's to fix. An untrusted certificate stays untrusted
+    // until the config (or the server) changes.
+    if (error instanceof InvalidConfigException
         || error instanceof TlsVerificationException
         || error instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;

@@ -1,5 +1,6 @@
 package dev.floe.core.commit;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.time.Duration;
 
 /**
@@ -20,14 +21,14 @@ public record CommitOptions(int maxAttempts, Duration initialBackoff, Duration m
 
   public CommitOptions {
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("Invalid commit attempts: " + maxAttempts + " (at least 1)");
+      throw new InvalidConfigException("Invalid commit attempts: " + maxAttempts + " (at least 1)");
     }
     if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid commit backoff: initial " + initialBackoff + ", max " + maxBackoff);
     }
     if (dedupeWindow.isNegative()) {
-      throw new IllegalArgumentException("Invalid dedupe window: " + dedupeWindow + " (negative)");
+      throw new InvalidConfigException("Invalid dedupe window: " + dedupeWindow + " (negative)");
     }
   }
 
