@@ -11,7 +11,6 @@ import org.apache.iceberg.aws.AwsClientProperties;
 import org.apache.iceberg.aws.AwsProperties;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.aws.s3.S3FileIOProperties;
-import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.rest.RESTCatalogProperties;
 import org.apache.iceberg.rest.auth.AuthProperties;
 import org.apache.iceberg.rest.auth.OAuth2Properties;
@@ -114,7 +113,8 @@ public final class IcebergCatalogProperties {
   private static Map<String, String> defaults(CatalogConfig config) {
     Map<String, String> defaults = new TreeMap<>();
     if (config.type() == CatalogType.LOCAL) {
-      defaults.put(CatalogProperties.FILE_IO_IMPL, HadoopFileIO.class.getName());
+      // HadoopFileIO, with failed writes as IOExceptions rather than Hadoop's FSError (see there).
+      defaults.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
       // V1 adds the record-type column that view support needs; V0 clients still read V1 tables.
       defaults.put(JDBC_SCHEMA_VERSION, "V1");
       // jdbc.* properties reach the driver with the prefix removed; sqlite-jdbc reads busy_timeout.

@@ -4,9 +4,11 @@ import dev.floe.catalog.TlsVerificationException;
 import dev.floe.core.TooManyRejectsException;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.config.InvalidConfigException;
+import dev.floe.core.write.StorageErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.iceberg.IcebergBuild;
@@ -49,6 +51,17 @@ public final class FloeCli implements Runnable {
    */
   public static CommandLine newCommandLine(Map<String, String> env) {
     CommandLine commandLine = new CommandLine(new FloeCli(env));
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    commandLine.setExecutionStrategy(parsed -> {
+      try {
+        return run.execute(parsed);
+      } catch (Error e) {
+        // A storage failure that the library did not name (Hadoop's FSError is an Error): one
+        // line and exit 1 like any other, not an uncaught trace.
+        UncheckedIOException storage = StorageErrors.unchecked(e, "Cannot read or write storage");
+        throw new CommandLine.ExecutionException(commandLine, storage.getMessage(), storage);
+      }
+    });
     commandLine.setExecutionExceptionHandler(FloeCli::handle);
     commandLine.setExitCodeExceptionMapper(FloeCli::exitCode);
     return commandLine;

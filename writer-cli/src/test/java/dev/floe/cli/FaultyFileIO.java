@@ -1,15 +1,15 @@
 package dev.floe.cli;
 
+import dev.floe.catalog.LocalFileIO;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.util.Map;
-import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.PositionOutputStream;
 
 /**
- * The embedded warehouse's FileIO with a disk that fills up: the CLI loads it by name ({@code -D
+ * The embedded warehouse's FileIO ({@link LocalFileIO}) over a disk that fills up: the CLI loads it by name ({@code -D
  * catalog.property.io-impl=dev.floe.cli.FaultyFileIO}) and reads where to fail from catalog
  * properties, so a test runs the real command against it.
  *
@@ -18,15 +18,18 @@ import org.apache.iceberg.io.PositionOutputStream;
  *       {@code .metadata.json}, {@code .avro});
  *   <li>{@code faulty.after-bytes}: the write that goes past this many bytes of such a file fails,
  *       and every write, flush and close after it (the disk stays full); 0 fails the first;
+ *   <li>{@code faulty.above}: {@code true} fails above LocalFileIO's translation, as a plain
+ *       HadoopFileIO (a library caller's catalog) would: the FSError reaches floe as it is;
  *   <li>{@code faulty.error}: {@code enospc} throws what Hadoop's local file system throws when the
  *       disk is full (an {@code FSError}, an Error, around {@code IOException: No space left on
  *       device}); {@code illegal-argument} an IllegalArgumentException, as an Iceberg check would.
  * </ul>
  */
-public class FaultyFileIO extends HadoopFileIO {
+public class FaultyFileIO extends LocalFileIO {
   private String suffix = "\0";
   private long afterBytes;
   private String error = "enospc";
+  private boolean above;
 
   public FaultyFileIO() {}
 
@@ -36,12 +39,20 @@ public class FaultyFileIO extends HadoopFileIO {
     suffix = properties.getOrDefault("faulty.files", suffix);
     afterBytes = Long.parseLong(properties.getOrDefault("faulty.after-bytes", "0"));
     error = properties.getOrDefault("faulty.error", error);
+    above = Boolean.parseBoolean(properties.getOrDefault("faulty.above", "false"));
   }
 
   @Override
   public OutputFile newOutputFile(String path) {
     OutputFile file = super.newOutputFile(path);
-    return path.endsWith(suffix) ? new FullDiskFile(file) : file;
+    return above && path.endsWith(suffix) ? new FullDiskFile(file) : file;
+  }
+
+  /** Beneath LocalFileIO, as Hadoop's local file system is. */
+  @Override
+  protected OutputFile hadoopOutputFile(String path) {
+    OutputFile file = super.hadoopOutputFile(path);
+    return !above && path.endsWith(suffix) ? new FullDiskFile(file) : file;
   }
 
   private final class FullDiskFile implements OutputFile {

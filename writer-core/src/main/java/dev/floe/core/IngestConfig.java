@@ -157,6 +157,10 @@ public record IngestConfig(
     return new IngestConfig(table, definition, write, filter, limits, commit, runLimits, deadLetterDirectory);
   }
 
+  public IngestConfig withCommit(CommitOptions options) {
+    return new IngestConfig(table, definition, write, filter, limits, options, run, deadLetterDirectory);
+  }
+
   public IngestConfig withTable(TableIdentifier id) {
     return new IngestConfig(id, definition, write, filter, limits, commit, run, deadLetterDirectory);
   }
