@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ public record CaBundle(Path path, List<X509Certificate> certificates) {
     Objects.requireNonNull(path, "path");
     certificates = List.copyOf(certificates);
     if (certificates.isEmpty()) {
-      throw new IllegalArgumentException("A CA bundle needs at least one certificate");
+      throw new InvalidConfigException("A CA bundle needs at least one certificate");
     }
   }
 
@@ -140,8 +141,8 @@ public record CaBundle(Path path, List<X509Certificate> certificates) {
     }
   }
 
-  private static IllegalArgumentException invalid(Path path, String reason) {
-    return new IllegalArgumentException(
+  private static InvalidConfigException invalid(Path path, String reason) {
+    return new InvalidConfigException(
         "Invalid " + TransportConfig.CA_BUNDLE + ": " + path + ": " + reason);
   }
 

@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
   public void initialize(Map<String, String> props) {
     caBundle = props.get(IcebergCatalogProperties.CA_BUNDLE_PROPERTY);
     if (caBundle == null) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Cannot build S3 clients with a CA bundle: property "
               + IcebergCatalogProperties.CA_BUNDLE_PROPERTY
               + " is not set");
@@ -178,7 +179,7 @@ public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
         }
         return urlConnection;
       default:
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid "
                 + HttpClientProperties.CLIENT_TYPE
                 + ": "

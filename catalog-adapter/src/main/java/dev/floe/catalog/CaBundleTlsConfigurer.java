@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -22,7 +23,7 @@ public final class CaBundleTlsConfigurer implements TLSConfigurer {
   public void initialize(Map<String, String> properties) {
     String path = properties.get(IcebergCatalogProperties.CA_BUNDLE_PROPERTY);
     if (path == null) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Cannot configure TLS for the REST client: property "
               + IcebergCatalogProperties.CA_BUNDLE_PROPERTY
               + " is not set");

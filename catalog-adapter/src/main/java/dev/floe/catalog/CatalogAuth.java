@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Secret;
 import java.net.URI;
 import java.util.Objects;
@@ -48,7 +49,7 @@ public sealed interface CatalogAuth {
       Objects.requireNonNull(scope, "scope");
       if (clientId.contains(":")) {
         // Iceberg passes id and secret as one "id:secret" credential and splits at the first colon.
-        throw new IllegalArgumentException("Invalid OAuth2 client id: it must not contain ':'");
+        throw new InvalidConfigException("Invalid OAuth2 client id: it must not contain ':'");
       }
     }
 

@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Secret;
 import dev.floe.core.config.Settings;
 import java.net.URI;
@@ -117,11 +118,11 @@ public record CatalogConfig(
     Objects.requireNonNull(transport, "transport");
     properties = Map.copyOf(properties);
     if (type == CatalogType.REST && uri.isEmpty()) {
-      throw new IllegalArgumentException("Invalid catalog config: a REST catalog needs a URI");
+      throw new InvalidConfigException("Invalid catalog config: a REST catalog needs a URI");
     }
     if (type == CatalogType.LOCAL
         && (warehouse.isEmpty() || !Path.of(warehouse.get()).isAbsolute())) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid catalog config: a local catalog needs an absolute warehouse directory");
     }
   }
@@ -141,7 +142,7 @@ public record CatalogConfig(
             .orElse(DEFAULT_TYPE);
     String name = settings.string(NAME, DEFAULT_NAME).trim();
     if (name.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid value for " + NAME + " (" + settings.origin(NAME) + "): it is blank");
     }
     CatalogConfig config = type == CatalogType.REST ? rest(settings, name) : local(settings, name);
@@ -199,7 +200,7 @@ public record CatalogConfig(
     Optional<Secret> clientSecret = settings.secret(OAUTH2_CLIENT_SECRET);
     boolean oauth2 = clientId.isPresent() || clientSecret.isPresent();
     if (token.isPresent() && oauth2) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid config: set either "
               + TOKEN
               + " ("
@@ -228,7 +229,7 @@ public record CatalogConfig(
       throw requiredWhen(OAUTH2_CLIENT_SECRET, OAUTH2_CLIENT_ID + " is set");
     }
     if (clientId.get().contains(":")) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid value for "
               + OAUTH2_CLIENT_ID
               + " ("
@@ -250,7 +251,7 @@ public record CatalogConfig(
       if (key.startsWith(PROPERTY_PREFIX)) {
         String icebergKey = key.substring(PROPERTY_PREFIX.length());
         if (icebergKey.isBlank()) {
-          throw new IllegalArgumentException(
+          throw new InvalidConfigException(
               "Invalid config: "
                   + key
                   + " ("
@@ -269,7 +270,7 @@ public record CatalogConfig(
       if (key.startsWith(CATALOG_PREFIX)
           && !key.startsWith(PROPERTY_PREFIX)
           && !CATALOG_KEYS.contains(key)) {
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid config: unknown key "
                 + key
                 + " ("
@@ -289,11 +290,11 @@ public record CatalogConfig(
   private static Path localDirectory(String text) {
     String trimmed = text.trim();
     if (trimmed.isEmpty()) {
-      throw new IllegalArgumentException("it is blank");
+      throw new InvalidConfigException("it is blank");
     }
     boolean fileUri = trimmed.regionMatches(true, 0, "file:", 0, 5);
     if (!fileUri && URI_WITH_SCHEME.matcher(trimmed).lookingAt()) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "a local catalog keeps its tables in a local directory; for object storage set "
               + TYPE
               + "=rest");
@@ -302,17 +303,17 @@ public record CatalogConfig(
     try {
       path = (fileUri ? Path.of(java.net.URI.create(trimmed)) : Path.of(trimmed)).toAbsolutePath();
     } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-      throw new IllegalArgumentException("not a local directory path");
+      throw new InvalidConfigException("not a local directory path");
     }
     if (path.toString().contains("?")) {
       // The SQLite JDBC URL is built from this path, and sqlite-jdbc reads '?' as its options.
-      throw new IllegalArgumentException("the local catalog's directory path must not contain '?'");
+      throw new InvalidConfigException("the local catalog's directory path must not contain '?'");
     }
     return path.normalize();
   }
 
-  static IllegalArgumentException requiredWhen(String key, String condition) {
-    return new IllegalArgumentException(
+  static InvalidConfigException requiredWhen(String key, String condition) {
+    return new InvalidConfigException(
         "Invalid config: "
             + key
             + " is required when "
@@ -324,8 +325,8 @@ public record CatalogConfig(
             + " in the config file)");
   }
 
-  private static IllegalArgumentException onlyForRest(String key, Settings settings) {
-    return new IllegalArgumentException(
+  private static InvalidConfigException onlyForRest(String key, Settings settings) {
+    return new InvalidConfigException(
         "Invalid config: "
             + key
             + " is set ("

@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.util.Locale;
 
 /** Which catalog floe commits to: the embedded zero-setup one, or any Iceberg REST server. */
@@ -15,7 +16,7 @@ public enum CatalogType {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "local" -> LOCAL;
       case "rest" -> REST;
-      default -> throw new IllegalArgumentException("expected local or rest");
+      default -> throw new InvalidConfigException("expected local or rest");
     };
   }
 

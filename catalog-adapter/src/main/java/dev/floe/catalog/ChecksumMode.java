@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.util.Locale;
 
 /**
@@ -15,7 +16,7 @@ public enum ChecksumMode {
     return switch (text.trim().toLowerCase(Locale.ROOT).replace('-', '_')) {
       case "when_supported" -> WHEN_SUPPORTED;
       case "when_required" -> WHEN_REQUIRED;
-      default -> throw new IllegalArgumentException("expected when-supported or when-required");
+      default -> throw new InvalidConfigException("expected when-supported or when-required");
     };
   }
 

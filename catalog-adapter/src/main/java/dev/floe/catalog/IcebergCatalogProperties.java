@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,6 @@ import org.apache.iceberg.aws.AwsClientProperties;
 import org.apache.iceberg.aws.AwsProperties;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.aws.s3.S3FileIOProperties;
-import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.rest.RESTCatalogProperties;
 import org.apache.iceberg.rest.auth.AuthProperties;
 import org.apache.iceberg.rest.auth.OAuth2Properties;
@@ -98,7 +98,7 @@ public final class IcebergCatalogProperties {
     if (config.transport().caBundle().isPresent()) {
       for (String key : List.of(S3FileIOProperties.CLIENT_FACTORY, AWS_CLIENT_FACTORY)) {
         if (config.s3().properties().containsKey(key) || config.properties().containsKey(key)) {
-          throw new IllegalArgumentException(
+          throw new InvalidConfigException(
               "Invalid config: Iceberg property "
                   + key
                   + " cannot be combined with "
@@ -113,7 +113,8 @@ public final class IcebergCatalogProperties {
   private static Map<String, String> defaults(CatalogConfig config) {
     Map<String, String> defaults = new TreeMap<>();
     if (config.type() == CatalogType.LOCAL) {
-      defaults.put(CatalogProperties.FILE_IO_IMPL, HadoopFileIO.class.getName());
+      // HadoopFileIO, with failed writes as IOExceptions rather than Hadoop's FSError (see there).
+      defaults.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
       // V1 adds the record-type column that view support needs; V0 clients still read V1 tables.
       defaults.put(JDBC_SCHEMA_VERSION, "V1");
       // jdbc.* properties reach the driver with the prefix removed; sqlite-jdbc reads busy_timeout.
@@ -269,7 +270,7 @@ public final class IcebergCatalogProperties {
             (key, value) -> {
               String earlier = passThrough.put(key, value);
               if (earlier != null && !earlier.equals(value)) {
-                throw new IllegalArgumentException(
+                throw new InvalidConfigException(
                     "Invalid config: "
                         + key
                         + " and "
@@ -285,7 +286,7 @@ public final class IcebergCatalogProperties {
       if (source != null) {
         String given =
             config.properties().containsKey(key) ? CatalogConfig.PROPERTY_PREFIX + key : key;
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid config: "
                 + given
                 + " cannot be passed to Iceberg: floe sets Iceberg property "

@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import java.net.InetAddress;
 import java.net.URI;
@@ -29,7 +30,7 @@ final class PlaintextPolicy {
 
   private static void check(Optional<URI> uri, String key, Settings settings) {
     if (uri.isPresent() && "http".equalsIgnoreCase(uri.get().getScheme()) && !isLoopback(uri.get().getHost())) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid config: "
               + key
               + " ("

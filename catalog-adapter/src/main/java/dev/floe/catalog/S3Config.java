@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Secret;
 import dev.floe.core.config.Settings;
 import java.lang.reflect.Field;
@@ -112,7 +113,7 @@ public record S3Config(
         settings.string(ENDPOINT).map(text -> settings.parse(ENDPOINT, text, S3Config::httpUri));
     Optional<String> region = settings.string(REGION).or(profile::region);
     if (region.isPresent() && region.get().isBlank()) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid value for " + REGION + " (" + settings.origin(REGION) + "): it is blank");
     }
     Optional<Boolean> pathStyle = optionalBool(settings, PATH_STYLE).or(profile::pathStyle);
@@ -161,7 +162,7 @@ public record S3Config(
         continue;
       }
       if (!ICEBERG_S3_KEYS.contains(key)) {
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid config: unknown key "
                 + key
                 + " ("
@@ -194,13 +195,13 @@ public record S3Config(
     try {
       uri = new URI(text.trim());
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a URI: " + e.getReason());
+      throw new InvalidConfigException("not a URI: " + e.getReason());
     }
     String scheme = uri.getScheme();
     if (scheme == null
         || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || uri.getHost() == null) {
-      throw new IllegalArgumentException("expected an http:// or https:// URL with a host");
+      throw new InvalidConfigException("expected an http:// or https:// URL with a host");
     }
     return uri;
   }

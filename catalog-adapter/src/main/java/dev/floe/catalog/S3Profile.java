@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -53,7 +54,7 @@ public enum S3Profile {
       case "aws" -> AWS;
       case "r2" -> R2;
       case "minio" -> MINIO;
-      default -> throw new IllegalArgumentException("expected aws, r2 or minio");
+      default -> throw new InvalidConfigException("expected aws, r2 or minio");
     };
   }
 

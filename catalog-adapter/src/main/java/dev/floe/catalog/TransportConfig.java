@@ -1,5 +1,6 @@
 package dev.floe.catalog;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public record TransportConfig(boolean allowPlaintext, Optional<CaBundle> caBundl
     for (String key : settings.keys()) {
       // A misspelt ca-bundle would otherwise fall back to the JVM's CAs without a word.
       if (key.startsWith(PREFIX) && !KEYS.contains(key)) {
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid config: unknown key "
                 + key
                 + " ("
@@ -65,13 +66,13 @@ public record TransportConfig(boolean allowPlaintext, Optional<CaBundle> caBundl
   private static Path bundlePath(Settings settings, String text) {
     String path = text.trim();
     if (path.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid " + CA_BUNDLE + " (" + settings.origin(CA_BUNDLE) + "): it is blank");
     }
     try {
       return Path.of(path);
     } catch (InvalidPathException e) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid " + CA_BUNDLE + ": " + path + ": not a file path (" + e.getReason() + ")", e);
     }
   }

@@ -183,7 +183,7 @@ class IcebergCatalogPropertiesTest {
             Map.of(
                 "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
                 "warehouse", "file:" + dir,
-                "io-impl", "org.apache.iceberg.hadoop.HadoopFileIO",
+                "io-impl", "dev.floe.catalog.LocalFileIO",
                 "jdbc.schema-version", "V1",
                 "jdbc.busy_timeout", "30000",
                 "clients", "4"));

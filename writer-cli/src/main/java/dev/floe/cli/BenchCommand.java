@@ -10,6 +10,7 @@ import dev.floe.core.Batch;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestConfig;
 import dev.floe.core.IngestResult;
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.generate.EventGenerator;
@@ -84,11 +85,11 @@ final class BenchCommand implements Callable<Integer> {
     List<String> chosen = baselines.stream().filter(name -> !name.equals("none")).toList();
     for (String name : chosen) {
       if (!BASELINES.contains(name)) {
-        throw new IllegalArgumentException("Invalid --baselines: " + name + " (naive, limit or none)");
+        throw new InvalidConfigException("Invalid --baselines: " + name + " (naive, limit or none)");
       }
     }
     if (events < 1 && input == null) {
-      throw new IllegalArgumentException("Invalid --events: " + events);
+      throw new InvalidConfigException("Invalid --events: " + events);
     }
     boolean temporary = workDir == null;
     Path work = temporary ? Files.createTempDirectory("floe-bench-") : Files.createDirectories(workDir);

@@ -3,9 +3,12 @@ package dev.floe.cli;
 import dev.floe.catalog.TlsVerificationException;
 import dev.floe.core.TooManyRejectsException;
 import dev.floe.core.commit.CommitUnknownException;
+import dev.floe.core.config.InvalidConfigException;
+import dev.floe.core.write.StorageErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.iceberg.IcebergBuild;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (also: nothing new to commit)",
-      "1:retryable failure (storage/catalog unavailable, commit conflict); nothing committed",
+      "1:failure (storage/catalog unavailable or full, commit conflict, anything unexpected); nothing committed",
       "2:usage or configuration error (also: a TLS certificate that fails verification)",
       "3:commit state unknown; files kept, the next run resolves it",
       "4:too many rejected events (--max-reject-ratio); nothing committed"
@@ -58,6 +61,17 @@ public final class FloeCli implements Runnable {
    */
   public static CommandLine newCommandLine(Map<String, String> env, boolean terminal) {
     CommandLine commandLine = new CommandLine(new FloeCli(env, terminal));
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    commandLine.setExecutionStrategy(parsed -> {
+      try {
+        return run.execute(parsed);
+      } catch (Error e) {
+        // A storage failure that the library did not name (Hadoop's FSError is an Error): one
+        // line and exit 1 like any other, not an uncaught trace.
+        UncheckedIOException storage = StorageErrors.unchecked(e, "Cannot read or write storage");
+        throw new CommandLine.ExecutionException(commandLine, storage.getMessage(), storage);
+      }
+    });
     commandLine.setExecutionExceptionHandler(FloeCli::handle);
     commandLine.setExitCodeExceptionMapper(FloeCli::exitCode);
     return commandLine;
@@ -83,9 +97,10 @@ public final class FloeCli implements Runnable {
     if (error instanceof TooManyRejectsException) {
       return ExitCodes.TOO_MANY_REJECTS;
     }
-    // An untrusted certificate stays untrusted until the config (or the server) changes.
-    if (error instanceof IllegalArgumentException
-        || error instanceof UnsupportedOperationException
+    // Only floe's own config errors: an IllegalArgumentException from anywhere else (Iceberg's
+    // checks on data, a bug) is not the user's to fix. An untrusted certificate stays untrusted
+    // until the config (or the server) changes.
+    if (error instanceof InvalidConfigException
         || error instanceof TlsVerificationException
         || error instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;

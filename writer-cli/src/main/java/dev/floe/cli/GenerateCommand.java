@@ -1,6 +1,7 @@
 package dev.floe.cli;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.generate.EventGenerator;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (count < 0) {
-      throw new IllegalArgumentException("Invalid --count: " + count);
+      throw new InvalidConfigException("Invalid --count: " + count);
     }
     EventGenerator generator =
         new EventGenerator(seed, objects, EventGenerator.DEFAULT_START, Duration.ofDays(days), 0.03, valueBytes);

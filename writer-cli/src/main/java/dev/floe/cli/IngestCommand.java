@@ -1,6 +1,7 @@
 package dev.floe.cli;
 
 import dev.floe.catalog.CatalogConfig;
+import dev.floe.catalog.CatalogType;
 import dev.floe.catalog.S3Clients;
 import dev.floe.core.BatchOutcome;
 import dev.floe.core.FloeWriter;
@@ -8,6 +9,7 @@ import dev.floe.core.IngestConfig;
 import dev.floe.core.IngestOptions;
 import dev.floe.core.IngestResult;
 import dev.floe.core.RunLimits;
+import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.config.Settings;
 import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.job.IngestJob;
@@ -90,6 +92,10 @@ final class IngestCommand implements Callable<Integer> {
       read = settings;
       table = settings.string(IngestConfig.TABLE, IngestConfig.DEFAULT_TABLE).trim();
       IngestConfig config = IngestConfig.from(settings);
+      if (CatalogConfig.from(settings).type() == CatalogType.LOCAL) {
+        // A failed commit that the reloaded table does not show never lands: its files can go.
+        config = config.withCommit(config.commit().withCatalog(CommitOptions.Catalog.EMBEDDED));
+      }
       try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
           OpenCatalog catalog = OpenCatalog.from(settings)) {
         FloeWriter.Builder builder = FloeWriter.builder(catalog.catalog()).config(config);

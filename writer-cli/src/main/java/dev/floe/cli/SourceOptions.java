@@ -3,6 +3,7 @@ package dev.floe.cli;
 import dev.floe.catalog.CatalogConfig;
 import dev.floe.catalog.S3Clients;
 import dev.floe.core.RunLimits;
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import dev.floe.core.source.FileSource;
 import dev.floe.core.source.S3PrefixSource;
@@ -35,16 +36,16 @@ final class SourceOptions {
     long maxBytes = settings.size(RunLimits.MAX_BYTES, RunLimits.DEFAULT_MAX_BYTES).bytes();
     if (spool != null) {
       if (!sources.isEmpty()) {
-        throw new IllegalArgumentException("Invalid arguments: give either --spool or input files, not both");
+        throw new InvalidConfigException("Invalid arguments: give either --spool or input files, not both");
       }
       return new SpoolSource(spool, config.settleTime(), maxBytes, clock);
     }
     if (sources.isEmpty()) {
-      throw new IllegalArgumentException("Invalid arguments: name input files, '-' for standard input, an s3:// prefix, or --spool DIR");
+      throw new InvalidConfigException("Invalid arguments: name input files, '-' for standard input, an s3:// prefix, or --spool DIR");
     }
     if (sources.stream().anyMatch(s -> s.equals("-") || s.startsWith("s3://"))) {
       if (sources.size() != 1) {
-        throw new IllegalArgumentException("Invalid arguments: '-' and an s3:// prefix must be the only source of a run");
+        throw new InvalidConfigException("Invalid arguments: '-' and an s3:// prefix must be the only source of a run");
       }
       String only = sources.get(0);
       if (only.equals("-")) {

@@ -7,6 +7,8 @@ import dev.floe.catalog.TlsVerificationException;
 import dev.floe.catalog.TransportConfig;
 import dev.floe.core.TooManyRejectsException;
 import dev.floe.core.commit.CommitUnknownException;
+import dev.floe.core.config.InvalidConfigException;
+import dev.floe.core.table.IncompatibleTableException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.cert.CertPathBuilderException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +100,11 @@ class ExitCodesTest {
     "a bad size               | ingest --max-bytes lots --spool SPOOL      | Invalid value for ingest.max-bytes",
     "a bad reject ratio       | ingest --max-reject-ratio 2 --spool SPOOL  | Invalid ingest.max-reject-ratio: 2.0 (0 to 1)",
     "a spool that is no dir   | ingest --spool SPOOL/a.ndjson              | Invalid spool: ",
+    "a file that is not there | ingest SPOOL/missing.ndjson                | Invalid input: ",
+    "a bad partition spec     | ingest -D table.partition-spec=week(timestamp) --spool SPOOL | Invalid partition spec 'week(timestamp)': unknown transform 'week'",
+    "a bad filter             | ingest --filter op=== --spool SPOOL        | Invalid filter at position",
+    "a REST catalog, no URI   | ingest --catalog-type rest --spool SPOOL   | Invalid config: catalog.uri is required when catalog.type=rest",
+    "a negative backoff       | ingest -D commit.retry-backoff=-1s --spool SPOOL | Invalid commit backoff",
   })
   void twoForUsageErrorsWithNothingTaken(String what, String command, String message) {
     cron.drop("a.ndjson", CronFixture.events("do-1", 1, 5));
@@ -150,7 +158,25 @@ class ExitCodesTest {
         .isEqualTo(ExitCodes.COMMIT_UNKNOWN);
     assertThat(FloeCli.exitCode(new TooManyRejectsException("Cannot commit"))).isEqualTo(ExitCodes.TOO_MANY_REJECTS);
     assertThat(FloeCli.exitCode(new CommitFailedException("conflict"))).isEqualTo(ExitCodes.RETRYABLE);
-    assertThat(FloeCli.exitCode(new IllegalArgumentException("Invalid x"))).isEqualTo(ExitCodes.USAGE);
+    assertThat(FloeCli.exitCode(new InvalidConfigException("Invalid x"))).isEqualTo(ExitCodes.USAGE);
+    assertThat(FloeCli.exitCode(new IncompatibleTableException("Cannot write table t"))).isEqualTo(ExitCodes.USAGE);
+    // Not floe's config error: Iceberg's argument checks, a bug. Nothing for the user to fix.
+    assertThat(FloeCli.exitCode(new IllegalArgumentException("Invalid x"))).isEqualTo(ExitCodes.RETRYABLE);
+  }
+
+  /** An IllegalArgumentException that no config parsing threw (an Iceberg check on the data, say) is no usage error. */
+  @Test
+  void oneWhenAnArgumentCheckFailsWhileWriting() {
+    cron.drop("a.ndjson", CronFixture.events("do-1", 1, 5));
+
+    CliRunner.Result result = cron.ingestSpool("-D", "catalog.property.io-impl=" + FaultyFileIO.class.getName(),
+        "-D", "catalog.property.faulty.files=.parquet", "-D", "catalog.property.faulty.error=illegal-argument");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(result.err()).matches("floe: Cannot write file:" + Pattern.quote(cron.warehouse.toString())
+        + "/cron/events/data/\\S+\\.parquet: a check that refuses it\\s*");
+    assertThat(cron.files("")).containsExactly("a.ndjson");
+    assertThat(cron.rows()).isEmpty();
   }
 
   /** Real handshakes with untrusted certificates run in catalog-adapter's tests and the ITs. */

@@ -2,6 +2,7 @@ package dev.floe.core;
 
 import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.config.DataSize;
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import dev.floe.core.decode.DecodeLimits;
 import dev.floe.core.schema.EventSchemas;
@@ -156,6 +157,10 @@ public record IngestConfig(
     return new IngestConfig(table, definition, write, filter, limits, commit, runLimits, deadLetterDirectory);
   }
 
+  public IngestConfig withCommit(CommitOptions options) {
+    return new IngestConfig(table, definition, write, filter, limits, options, run, deadLetterDirectory);
+  }
+
   public IngestConfig withTable(TableIdentifier id) {
     return new IngestConfig(id, definition, write, filter, limits, commit, run, deadLetterDirectory);
   }
@@ -168,7 +173,7 @@ public record IngestConfig(
   public static TableIdentifier tableId(String text) {
     String[] parts = text.trim().split("\\.");
     if (parts.length < 2 || Arrays.stream(parts).anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException("expected namespace.table, e.g. " + DEFAULT_TABLE);
+      throw new InvalidConfigException("expected namespace.table, e.g. " + DEFAULT_TABLE);
     }
     return TableIdentifier.parse(text.trim());
   }
@@ -182,7 +187,7 @@ public record IngestConfig(
     List<String> columns = list(settings.string(BLOOM_FILTER_COLUMNS).orElseThrow());
     for (String column : columns) {
       if (schema.findField(column) == null) {
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid value for " + BLOOM_FILTER_COLUMNS + " (" + settings.origin(BLOOM_FILTER_COLUMNS)
                 + "): unknown column '" + column + "'");
       }

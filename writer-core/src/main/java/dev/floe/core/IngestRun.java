@@ -138,10 +138,7 @@ final class IngestRun {
         LOG.error("Run {}: its commit to {} may have landed ({}); its data files and dead letters are kept", runId, table.name(), e.toString());
         throw e;
       }
-      LOG.warn("Run {} did not commit; deleting its data files and dead letters", runId);
-      if (writer != null) {
-        writer.abort();
-      }
+      deleteDataFiles(writer);
       rejects.discard();
       throw e;
     }
@@ -203,6 +200,20 @@ final class IngestRun {
     }
   }
 
+  /** Deletes the data files of a run that did not commit; says how many, and exactly which could not be. */
+  private void deleteDataFiles(PartitionedWriter writer) {
+    if (writer == null) {
+      return;
+    }
+    PartitionedWriter.Aborted aborted = writer.abort();
+    if (aborted.notDeleted().isEmpty()) {
+      LOG.warn("Run {} did not commit; deleted its {} data files", runId, aborted.deleted());
+    } else {
+      LOG.error("Run {} did not commit; deleted {} of its data files, but cannot delete {} (orphan removal deletes them"
+              + " later): {}", runId, aborted.deleted(), aborted.notDeleted().size(), aborted.notDeleted());
+    }
+  }
+
   /** Decodes one batch into {@code rows}; returns why it could not be opened, or null. */
   private String decode(String digest, Batch batch, RowHandoff rows, DeadLetters.Run rejects) {
     InputStream in;
@@ -246,9 +257,7 @@ final class IngestRun {
     if (ratio <= config.run().maxRejectRatio()) {
       return;
     }
-    if (writer != null) {
-      writer.abort();
-    }
+    deleteDataFiles(writer);
     List<String> kept = List.of();
     if (options.dryRun()) {
       rejects.discard();

@@ -1,6 +1,7 @@
 package dev.floe.core;
 
 import dev.floe.core.config.DataSize;
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import java.time.Duration;
 
@@ -23,13 +24,13 @@ public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration,
 
   public RunLimits {
     if (maxEvents < 1) {
-      throw new IllegalArgumentException("Invalid " + MAX_EVENTS + ": " + maxEvents + " (at least 1)");
+      throw new InvalidConfigException("Invalid " + MAX_EVENTS + ": " + maxEvents + " (at least 1)");
     }
     if (maxDuration.isNegative()) {
-      throw new IllegalArgumentException("Invalid " + MAX_DURATION + ": " + maxDuration);
+      throw new InvalidConfigException("Invalid " + MAX_DURATION + ": " + maxDuration);
     }
     if (!(maxRejectRatio >= 0 && maxRejectRatio <= 1)) {
-      throw new IllegalArgumentException("Invalid " + MAX_REJECT_RATIO + ": " + maxRejectRatio + " (0 to 1)");
+      throw new InvalidConfigException("Invalid " + MAX_REJECT_RATIO + ": " + maxRejectRatio + " (0 to 1)");
     }
   }
 

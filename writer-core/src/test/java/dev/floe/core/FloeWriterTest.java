@@ -16,6 +16,7 @@ import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.commit.Committer;
 import dev.floe.core.config.Settings;
+import dev.floe.core.deadletter.DeadLetters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FloeWriterTest {
   private static final Instant T = Instant.parse("2026-11-02T12:00:00Z");
@@ -202,6 +205,41 @@ class FloeWriterTest {
     IngestResult retry = writer(oneOpenFile).ingest(Batch.ofFile(input));
     assertThat(retry.eventsWritten()).isEqualTo(4);
     assertThat(retry.dataFiles()).isEqualTo(4);
+  }
+
+  /**
+   * The dead-letter disk fills up: while rejects are written (a new file cannot be created) or when
+   * they are published (a buffered writer's last flush). The run fails, its data files and dead
+   * letters are deleted, and the next run commits the batch once.
+   */
+  @ParameterizedTest(name = "while {0}")
+  @ValueSource(strings = {"rejecting", "publishing"})
+  void aFullDeadLetterDiskFailsTheRunAndDeletesWhatItWrote(String point) throws IOException {
+    Path input = file("b.ndjson", TestTables.ndjson("do-a", 1, T), "{broken json", TestTables.ndjson("do-a", 2, T));
+    UncheckedIOException full =
+        new UncheckedIOException("Cannot write dead letters to " + deadLetters + ": No space left on device",
+            new IOException("No space left on device"));
+    DeadLetters real = DeadLetters.directory(deadLetters);
+    DeadLetters failing = runId -> {
+      DeadLetters.Run run = spy(real.begin(runId));
+      if (point.equals("rejecting")) {
+        doThrow(full).when(run).reject(anyString(), any());
+      } else {
+        doThrow(full).when(run).publish();
+      }
+      return run;
+    };
+    FloeWriter writer = FloeWriter.builder(catalog).config(config).deadLetters(failing).build();
+
+    assertThatThrownBy(() -> writer.ingest(Batch.ofFile(input))).isSameAs(full);
+
+    assertThat(TestTables.dataFilesOnDisk(writer.table())).isEmpty();
+    assertThat(writer.table().currentSnapshot()).isNull();
+    assertThat(Files.exists(deadLetters) ? Files.list(deadLetters).toList() : List.of()).isEmpty();
+    IngestResult retry = writer(config).ingest(Batch.ofFile(input));
+    assertThat(retry.eventsWritten()).isEqualTo(2);
+    assertThat(retry.eventsRejected()).isEqualTo(1);
+    assertThat(TestTables.rows(writer.table())).hasSize(2);
   }
 
   private HadoopCatalog failingCatalog() {

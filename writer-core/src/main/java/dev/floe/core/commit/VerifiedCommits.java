@@ -1,5 +1,7 @@
 package dev.floe.core.commit;
 
+import dev.floe.core.write.StorageErrors;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -28,11 +30,17 @@ import org.slf4j.LoggerFactory;
  *       CommitOptions#maxAttempts()}; then rethrown;
  *   <li>otherwise, any other Iceberg {@link CleanableFailure} (a validation failure, a refusal):
  *       rethrown. The commit definitely did not land; the caller may delete its files;
+ *   <li>on the embedded catalog ({@link CommitOptions.Catalog#EMBEDDED}), any other failure:
+ *       {@link CommitNotLandedException}. The reload is the whole truth there: the commit did not
+ *       land and never will; the caller may delete its files;
  *   <li>any doubt (a reset or timed-out connection, {@code CommitStateUnknownException}, any
  *       exception that is not a {@code CleanableFailure}, a reload that fails): {@link
  *       CommitUnknownException}. The caller must keep its files; orphan removal collects them if
  *       the commit never lands.
  * </ul>
+ *
+ * <p>A storage failure that arrives as an Error (Hadoop's {@code FSError} for a full local disk,
+ * from writing the new metadata or manifests) is handled as the exception it stands for.
  *
  * So a caller deletes what it wrote only when {@link #definitelyFailed} says so.
  */
@@ -76,14 +84,26 @@ public final class VerifiedCommits {
         return attempt.commit();
       } catch (RuntimeException e) {
         failure = e;
+      } catch (Error e) {
+        failure = StorageErrors.unchecked(e, "Cannot write table metadata under " + table.location());
       }
       Optional<T> found = reload(table, runId, what, landed, failure);
       if (found.isPresent()) {
         LOG.warn("{} did land in {}; the catalog's answer to it was lost: {}", what, table.name(), failure.toString());
         return found.get();
       }
+      if (!definitelyFailed(failure) && options.catalog() == CommitOptions.Catalog.EMBEDDED) {
+        throw new CommitNotLandedException(
+            "Cannot commit " + what + " to " + table.name() + ": " + failure.getMessage()
+                + "; it did not land (the embedded catalog shows no such commit)",
+            failure);
+      }
       if (!definitelyFailed(failure)) {
         throw unknown(table, runId, what, failure, "the history does not show it");
+      }
+      if (failure instanceof UncheckedIOException && failure instanceof CleanableFailure) {
+        // A storage failure before the catalog was asked (a full local disk): say what it failed.
+        throw new CommitNotLandedException("Cannot commit " + what + " to " + table.name() + ": " + failure.getMessage(), failure);
       }
       if (!(failure instanceof CommitFailedException) || attemptNumber >= options.maxAttempts()) {
         throw failure;

@@ -12,7 +12,7 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
 
   public DataSize {
     if (bytes < 0) {
-      throw new IllegalArgumentException("Invalid size: " + bytes + " bytes is negative");
+      throw new InvalidConfigException("Invalid size: " + bytes + " bytes is negative");
     }
   }
 
@@ -32,7 +32,7 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
   public static DataSize parse(String text) {
     Matcher matcher = FORMAT.matcher(text.toUpperCase(Locale.ROOT));
     if (!matcher.matches()) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid size: '" + text + "' (expected a number with an optional unit B, KB, MB, GB, TB)");
     }
     long number = Long.parseLong(matcher.group(1));
@@ -48,7 +48,7 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
     try {
       return new DataSize(Math.multiplyExact(number, 1L << (10 * power)));
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("Invalid size: '" + text + "' is too large", e);
+      throw new InvalidConfigException("Invalid size: '" + text + "' is too large", e);
     }
   }
 

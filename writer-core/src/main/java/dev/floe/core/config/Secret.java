@@ -18,7 +18,7 @@ public final class Secret {
   public static Secret of(String value) {
     Objects.requireNonNull(value, "value");
     if (value.isEmpty()) {
-      throw new IllegalArgumentException("Invalid secret: empty");
+      throw new InvalidConfigException("Invalid secret: empty");
     }
     return new Secret(value);
   }

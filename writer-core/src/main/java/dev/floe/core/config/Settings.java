@@ -61,7 +61,7 @@ public final class Settings {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage(), e);
+      throw new InvalidConfigException("Cannot read config file " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> map = new TreeMap<>();
     properties.stringPropertyNames().forEach(key -> map.put(key, properties.getProperty(key).trim()));
@@ -110,7 +110,7 @@ public final class Settings {
   public Settings withFlags(Map<String, String> flags, java.util.function.Predicate<String> isSecret) {
     for (String key : flags.keySet()) {
       if (isSecret.test(key) && flags.get(key) != null) {
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid option for "
                 + key
                 + ": secrets are not accepted on the command line (they would show in the process"
@@ -157,7 +157,7 @@ public final class Settings {
               try {
                 return Secret.of(Files.readString(Path.of(path), StandardCharsets.UTF_8).strip());
               } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalArgumentException(
+                throw new InvalidConfigException(
                     "Cannot read secret file for " + key + " (" + origin(key + "-file") + "): " + path,
                     e);
               }
@@ -201,7 +201,7 @@ public final class Settings {
       return parser.apply(text);
     } catch (RuntimeException e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid value for " + key + " (" + origin(key) + "): '" + text + "': " + reason, e);
     }
   }
@@ -221,10 +221,10 @@ public final class Settings {
         case 'm' -> Duration.ofMinutes(amount);
         case 'h' -> Duration.ofHours(amount);
         case 'd' -> Duration.ofDays(amount);
-        default -> throw new IllegalArgumentException("unknown unit");
+        default -> throw new InvalidConfigException("unknown unit");
       };
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("expected a duration such as 30s, 5m, 2h, 7d or PT1H");
+      throw new InvalidConfigException("expected a duration such as 30s, 5m, 2h, 7d or PT1H");
     }
   }
 
@@ -250,7 +250,7 @@ public final class Settings {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "1", "on" -> true;
       case "false", "no", "0", "off" -> false;
-      default -> throw new IllegalArgumentException("expected true or false");
+      default -> throw new InvalidConfigException("expected true or false");
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.floe.core.deadletter;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.decode.Reject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class S3DeadLetters implements DeadLetters {
 
   S3DeadLetters(S3Client s3, String uri) {
     if (!uri.startsWith("s3://") || uri.length() <= 5) {
-      throw new IllegalArgumentException("Invalid dead-letter location: '" + uri + "' (expected s3://bucket/prefix/)");
+      throw new InvalidConfigException("Invalid dead-letter location: '" + uri + "' (expected s3://bucket/prefix/)");
     }
     String rest = uri.substring(5);
     int slash = rest.indexOf('/');

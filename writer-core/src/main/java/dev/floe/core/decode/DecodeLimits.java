@@ -1,5 +1,7 @@
 package dev.floe.core.decode;
 
+import dev.floe.core.config.InvalidConfigException;
+
 /**
  * Bounds that keep a hostile or broken source from exhausting memory while it is decoded.
  *
@@ -19,7 +21,7 @@ public record DecodeLimits(int maxLineBytes, int maxFields, int maxNestingDepth)
   public DecodeLimits {
     requireRange("maxLineBytes", maxLineBytes, MAX_LINE_BYTES_LIMIT);
     if (maxFields < 1) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid decode limits: maxFields must be positive, got " + maxFields);
     }
     requireRange("maxNestingDepth", maxNestingDepth, MAX_NESTING_DEPTH_LIMIT);
@@ -32,7 +34,7 @@ public record DecodeLimits(int maxLineBytes, int maxFields, int maxNestingDepth)
 
   private static void requireRange(String name, int value, int max) {
     if (value < 1 || value > max) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid decode limits: " + name + " must be between 1 and " + max + ", got " + value);
     }
   }

@@ -1,5 +1,7 @@
 package dev.floe.core.filter;
 
+import dev.floe.core.config.InvalidConfigException;
+
 /** Builds the "Invalid filter ..." errors, so every stage reports positions the same way. */
 final class FilterErrors {
   // A filter may be 64 KiB long; echoing all of it into a log line helps nobody.
@@ -12,8 +14,8 @@ final class FilterErrors {
    * An error at a character of the expression. The position is 1-based and counts code points, so
    * it matches what an editor shows even after an emoji in a string literal.
    */
-  static IllegalArgumentException at(String source, int index, String detail) {
-    return new IllegalArgumentException(
+  static InvalidConfigException at(String source, int index, String detail) {
+    return new InvalidConfigException(
         "Invalid filter at position "
             + position(source, index)
             + ": "
@@ -27,8 +29,8 @@ final class FilterErrors {
   }
 
   /** An error about the expression as a whole, which has no useful position. */
-  static IllegalArgumentException invalid(String detail) {
-    return new IllegalArgumentException("Invalid filter: " + detail);
+  static InvalidConfigException invalid(String detail) {
+    return new InvalidConfigException("Invalid filter: " + detail);
   }
 
   /** Quotes user text (a token, a literal) for a message, shortened if it is long. */

@@ -3,6 +3,7 @@ package dev.floe.core.generate;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.floe.core.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -42,7 +43,7 @@ public final class EventGenerator {
 
   public EventGenerator(long seed, int objects, Instant start, Duration span, double deleteRatio, int valueBytes) {
     if (objects < 1 || valueBytes < 128 || deleteRatio < 0 || deleteRatio > 1 || span.isNegative()) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid generator settings: objects=" + objects + ", valueBytes=" + valueBytes + ", deleteRatio=" + deleteRatio);
     }
     this.seed = seed;

@@ -1,6 +1,7 @@
 package dev.floe.core.maintenance;
 
 import dev.floe.core.config.DataSize;
+import dev.floe.core.config.InvalidConfigException;
 import java.time.Duration;
 
 /**
@@ -47,20 +48,20 @@ public record CompactionOptions(
 
   public CompactionOptions {
     if (targetFileSize.bytes() < DataSize.ofKilobytes(1).bytes()) {
-      throw new IllegalArgumentException("Invalid compaction target file size: " + targetFileSize + " (at least 1KB)");
+      throw new InvalidConfigException("Invalid compaction target file size: " + targetFileSize + " (at least 1KB)");
     }
     if (minInputFiles < 2) {
-      throw new IllegalArgumentException("Invalid compaction min input files: " + minInputFiles + " (at least 2)");
+      throw new InvalidConfigException("Invalid compaction min input files: " + minInputFiles + " (at least 2)");
     }
     if (minAge.isNegative()) {
-      throw new IllegalArgumentException("Invalid compaction min age: " + minAge + " (negative)");
+      throw new InvalidConfigException("Invalid compaction min age: " + minAge + " (negative)");
     }
     if (maxGroupSize.bytes() < targetFileSize.bytes()) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid compaction max group size: " + maxGroupSize + " (at least the target file size " + targetFileSize + ")");
     }
     if (sortBufferRows < 1) {
-      throw new IllegalArgumentException("Invalid compaction sort buffer rows: " + sortBufferRows + " (at least 1)");
+      throw new InvalidConfigException("Invalid compaction sort buffer rows: " + sortBufferRows + " (at least 1)");
     }
   }
 

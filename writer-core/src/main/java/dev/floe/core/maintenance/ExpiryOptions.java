@@ -1,6 +1,7 @@
 package dev.floe.core.maintenance;
 
 import dev.floe.core.commit.CommitOptions;
+import dev.floe.core.config.InvalidConfigException;
 import java.time.Duration;
 
 /**
@@ -29,13 +30,13 @@ public record ExpiryOptions(Duration olderThan, int retainLast, Duration dedupeW
 
   public ExpiryOptions {
     if (olderThan.isNegative()) {
-      throw new IllegalArgumentException("Invalid expire older-than: " + olderThan + " (negative)");
+      throw new InvalidConfigException("Invalid expire older-than: " + olderThan + " (negative)");
     }
     if (retainLast < 1) {
-      throw new IllegalArgumentException("Invalid expire retain-last: " + retainLast + " (at least 1)");
+      throw new InvalidConfigException("Invalid expire retain-last: " + retainLast + " (at least 1)");
     }
     if (dedupeWindow.isNegative()) {
-      throw new IllegalArgumentException("Invalid dedupe window: " + dedupeWindow + " (negative)");
+      throw new InvalidConfigException("Invalid dedupe window: " + dedupeWindow + " (negative)");
     }
   }
 

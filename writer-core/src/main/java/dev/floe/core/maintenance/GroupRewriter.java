@@ -1,5 +1,6 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.write.WriteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,7 +76,7 @@ final class GroupRewriter {
     if (schema.findField("do_id") != null && schema.findField("seq") != null) {
       return SortOrder.builderFor(schema).asc("do_id").asc("seq").build();
     }
-    throw new IllegalArgumentException(
+    throw new InvalidConfigException(
         "Cannot sort compacted files of " + table.name() + ": it has no sort order and no do_id, seq columns");
   }
 

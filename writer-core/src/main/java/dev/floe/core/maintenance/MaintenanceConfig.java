@@ -2,6 +2,7 @@ package dev.floe.core.maintenance;
 
 import dev.floe.core.IngestConfig;
 import dev.floe.core.commit.CommitOptions;
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import dev.floe.core.write.WriteOptions;
 import java.util.HashSet;
@@ -111,7 +112,7 @@ public record MaintenanceConfig(
       }
       List<String> origins =
           keys.stream().filter(settings::contains).map(key -> key + " from " + settings.origin(key)).toList();
-      throw new IllegalArgumentException(e.getMessage() + " (" + String.join(", ", origins) + ")", e);
+      throw new InvalidConfigException(e.getMessage() + " (" + String.join(", ", origins) + ")", e);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.config.InvalidConfigException;
+
 /**
  * Manifest rewriting and the bound on old {@code metadata.json} versions.
  *
@@ -17,10 +19,10 @@ public record ManifestOptions(int minCount, int previousVersionsMax) {
 
   public ManifestOptions {
     if (minCount < 2) {
-      throw new IllegalArgumentException("Invalid manifests min count: " + minCount + " (at least 2)");
+      throw new InvalidConfigException("Invalid manifests min count: " + minCount + " (at least 2)");
     }
     if (previousVersionsMax < 1) {
-      throw new IllegalArgumentException("Invalid metadata previous versions max: " + previousVersionsMax + " (at least 1)");
+      throw new InvalidConfigException("Invalid metadata previous versions max: " + previousVersionsMax + " (at least 1)");
     }
   }
 

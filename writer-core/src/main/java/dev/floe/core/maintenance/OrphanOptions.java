@@ -1,5 +1,6 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.time.Duration;
 
 /**
@@ -15,7 +16,7 @@ public record OrphanOptions(Duration minAge) {
 
   public OrphanOptions {
     if (minAge.isNegative()) {
-      throw new IllegalArgumentException("Invalid orphan min age: " + minAge + " (negative)");
+      throw new InvalidConfigException("Invalid orphan min age: " + minAge + " (negative)");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,7 @@ final class OrphanSweep {
     Instant start = clock.instant();
     Instant cutOff = start.minus(options.minAge());
     if (!(table.io() instanceof SupportsPrefixOperations listing)) {
-      throw new UnsupportedOperationException(
+      throw new InvalidConfigException(
           "Cannot remove orphan files of " + table.name() + ": its FileIO " + table.io().getClass().getName()
               + " cannot list a location (it does not implement SupportsPrefixOperations); S3FileIO and"
               + " HadoopFileIO can");

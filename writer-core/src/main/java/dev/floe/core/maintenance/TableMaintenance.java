@@ -2,6 +2,7 @@ package dev.floe.core.maintenance;
 
 import dev.floe.core.commit.Committer;
 import dev.floe.core.commit.VerifiedCommits;
+import dev.floe.core.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -185,7 +186,7 @@ public final class TableMaintenance {
       try {
         return new TableMaintenance(this, catalog.loadTable(config.table()));
       } catch (NoSuchTableException e) {
-        throw new IllegalArgumentException("Cannot maintain table " + config.table() + ": it does not exist", e);
+        throw new InvalidConfigException("Cannot maintain table " + config.table() + ": it does not exist", e);
       }
     }
   }

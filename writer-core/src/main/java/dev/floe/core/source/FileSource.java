@@ -1,6 +1,7 @@
 package dev.floe.core.source;
 
 import dev.floe.core.Batch;
+import dev.floe.core.config.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ public final class FileSource extends UnacknowledgedSource {
   public FileSource(List<Path> files) {
     for (Path file : files) {
       if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("Invalid input: " + file + " is not a readable file");
+        throw new InvalidConfigException("Invalid input: " + file + " is not a readable file");
       }
     }
     this.files = List.copyOf(files);

@@ -2,6 +2,7 @@ package dev.floe.core.source;
 
 import dev.floe.core.Batch;
 import dev.floe.core.commit.BatchLedger;
+import dev.floe.core.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public final class S3PrefixSource implements Source {
 
   public S3PrefixSource(S3Client s3, String uri, Duration settleTime, long maxBytes, Duration leaseTtl, boolean keepDone, Clock clock) {
     if (!uri.startsWith("s3://") || uri.length() <= 5) {
-      throw new IllegalArgumentException("Invalid S3 prefix: '" + uri + "' (expected s3://bucket/prefix/)");
+      throw new InvalidConfigException("Invalid S3 prefix: '" + uri + "' (expected s3://bucket/prefix/)");
     }
     String rest = uri.substring(5);
     int slash = rest.indexOf('/');

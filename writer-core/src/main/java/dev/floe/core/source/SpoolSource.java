@@ -2,6 +2,7 @@ package dev.floe.core.source;
 
 import dev.floe.core.Batch;
 import dev.floe.core.commit.BatchLedger;
+import dev.floe.core.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -68,7 +69,7 @@ public final class SpoolSource implements Source {
   @Override
   public void lock() {
     if (!Files.isDirectory(directory)) {
-      throw new IllegalArgumentException("Invalid spool: " + directory + " is not a directory");
+      throw new InvalidConfigException("Invalid spool: " + directory + " is not a directory");
     }
     if (lock == null) {
       lock = FileLock.acquire(state("lock"), "floe pid " + ProcessHandle.current().pid());

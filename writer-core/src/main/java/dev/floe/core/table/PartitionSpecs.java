@@ -1,5 +1,6 @@
 package dev.floe.core.table;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +48,7 @@ public final class PartitionSpecs {
   private static void add(PartitionSpec.Builder builder, String transform, Integer width, String column) {
     boolean needsWidth = transform.equals("bucket") || transform.equals("truncate");
     if (needsWidth != (width != null)) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           needsWidth
               ? transform + " needs a width, e.g. " + transform + "(16, " + column + ")"
               : transform + " takes no width");
@@ -60,11 +61,11 @@ public final class PartitionSpecs {
       case "hour", "hours" -> builder.hour(column);
       case "bucket" -> builder.bucket(column, width);
       case "truncate" -> builder.truncate(column, width);
-      default -> throw new IllegalArgumentException("unknown transform '" + transform + "'");
+      default -> throw new InvalidConfigException("unknown transform '" + transform + "'");
     }
   }
 
-  private static IllegalArgumentException invalid(String text, String reason) {
-    return new IllegalArgumentException("Invalid partition spec '" + text + "': " + reason);
+  private static InvalidConfigException invalid(String text, String reason) {
+    return new InvalidConfigException("Invalid partition spec '" + text + "': " + reason);
   }
 }

@@ -1,5 +1,6 @@
 package dev.floe.core.table;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
@@ -25,7 +26,7 @@ public record TableDefinition(
     sortColumns = List.copyOf(sortColumns);
     for (String column : sortColumns) {
       if (schema.findField(column) == null) {
-        throw new IllegalArgumentException(
+        throw new InvalidConfigException(
             "Invalid sort order: unknown column '" + column + "' (columns: " + schema.columns() + ")");
       }
     }

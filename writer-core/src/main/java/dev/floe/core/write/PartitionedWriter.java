@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,10 +92,25 @@ public final class PartitionedWriter implements AutoCloseable {
     }
     partitionKey.partition(record instanceof EventRow row ? row.internal() : wrapper.wrap(record));
     RollingDataWriter<Record> writer = open.get(partitionKey);
-    if (writer == null) {
-      writer = openWriter();
+    try {
+      if (writer == null) {
+        writer = openWriter();
+      }
+      writer.write(record);
+    } catch (UncheckedIOException e) {
+      if (writer == null || writer.currentFilePath() == null) {
+        throw e; // creating the file failed, and says so
+      }
+      // Iceberg's "Failed to flush row group" and the like: say which file, and what went wrong.
+      throw new UncheckedIOException(
+          "Cannot write data file " + writer.currentFilePath() + ": " + StorageErrors.rootMessage(e), e.getCause());
+    } catch (Error e) {
+      throw StorageErrors.unchecked(e, "Cannot write data file " + describe(writer));
     }
-    writer.write(record);
+  }
+
+  private String describe(RollingDataWriter<Record> writer) {
+    return writer == null || writer.currentFilePath() == null ? "for partition " + partitionKey : writer.currentFilePath().toString();
   }
 
   private RollingDataWriter<Record> openWriter() {
@@ -193,8 +210,10 @@ public final class PartitionedWriter implements AutoCloseable {
   /**
    * Closes everything and deletes every file this writer wrote, including a file it was in the
    * middle of. Only for data that was never committed.
+   *
+   * @return what was deleted, and the files that could not be (left for orphan removal)
    */
-  public void abort() {
+  public Aborted abort() {
     List<String> paths = new ArrayList<>();
     for (Closing file : closing) {
       if (file.path() != null) {
@@ -202,8 +221,9 @@ public final class PartitionedWriter implements AutoCloseable {
       }
       try {
         await(file.files()).forEach(dataFile -> paths.add(dataFile.location()));
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot close a data file while aborting: {}", e.toString());
+      } catch (RuntimeException | Error e) {
+        // A full disk fails the close too; what matters now is deleting the file.
+        LOG.debug("Cannot close a data file while aborting: {}", e.toString());
       }
     }
     closing.clear();
@@ -214,8 +234,8 @@ public final class PartitionedWriter implements AutoCloseable {
       try {
         writer.close();
         writer.result().dataFiles().forEach(file -> paths.add(file.location()));
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Cannot close a data file while aborting: {}", e.toString());
+      } catch (IOException | RuntimeException | Error e) {
+        LOG.debug("Cannot close a data file while aborting: {}", e.toString());
       }
       if (current != null) {
         paths.add(current.toString());
@@ -224,12 +244,25 @@ public final class PartitionedWriter implements AutoCloseable {
     open.clear();
     closed = true;
     completed.clear();
-    for (String path : new java.util.LinkedHashSet<>(paths)) {
+    Set<String> unique = new LinkedHashSet<>(paths);
+    Map<String, String> notDeleted = new LinkedHashMap<>();
+    for (String path : unique) {
       try {
         io.deleteFile(path);
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot delete uncommitted data file {} (left for orphan removal): {}", path, e.toString());
+      } catch (RuntimeException | Error e) {
+        notDeleted.put(path, StorageErrors.rootMessage(e));
       }
+    }
+    return new Aborted(unique.size() - notDeleted.size(), notDeleted);
+  }
+
+  /**
+   * What {@link #abort()} did: how many files it deleted, and each file it could not delete with
+   * why (left for orphan removal).
+   */
+  public record Aborted(int deleted, Map<String, String> notDeleted) {
+    public Aborted {
+      notDeleted = Map.copyOf(notDeleted);
     }
   }
 
@@ -247,8 +280,10 @@ public final class PartitionedWriter implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot close data file " + path + ": " + e.getMessage(), e);
     } catch (UncheckedIOException e) {
-      // Iceberg's own "Failed to close current writer": say which file.
-      throw new UncheckedIOException("Cannot close data file " + path + ": " + e.getCause().getMessage(), e.getCause());
+      // Iceberg's own "Failed to close current writer": say which file, and what went wrong.
+      throw new UncheckedIOException("Cannot close data file " + path + ": " + StorageErrors.rootMessage(e), e.getCause());
+    } catch (Error e) {
+      throw StorageErrors.unchecked(e, "Cannot close data file " + path);
     }
     return writer.result().dataFiles();
   }

@@ -1,6 +1,7 @@
 package dev.floe.core.write;
 
 import dev.floe.core.config.DataSize;
+import dev.floe.core.config.InvalidConfigException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,13 +37,13 @@ public record WriteOptions(
   public WriteOptions {
     bloomFilterColumns = List.copyOf(bloomFilterColumns);
     if (targetFileSize.bytes() < DataSize.ofKilobytes(1).bytes()) {
-      throw new IllegalArgumentException("Invalid target file size: " + targetFileSize + " (at least 1KB)");
+      throw new InvalidConfigException("Invalid target file size: " + targetFileSize + " (at least 1KB)");
     }
     if (maxOpenFiles < 1) {
-      throw new IllegalArgumentException("Invalid max open files: " + maxOpenFiles + " (at least 1)");
+      throw new InvalidConfigException("Invalid max open files: " + maxOpenFiles + " (at least 1)");
     }
     if (zstdLevel < 1 || zstdLevel > 22) {
-      throw new IllegalArgumentException("Invalid ZSTD level: " + zstdLevel + " (1 to 22)");
+      throw new InvalidConfigException("Invalid ZSTD level: " + zstdLevel + " (1 to 22)");
     }
   }
 

@@ -16,6 +16,7 @@ import dev.floe.core.table.TableBootstrap;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.RESTException;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,6 +190,37 @@ class CommitterTest {
     Table refused = failingCommits(table, 1, () -> new ForbiddenException("not allowed"));
     assertThatThrownBy(() -> committer.commit(refused, List.of(file("f1")), "run-2", List.of(BatchLedger.digest("d2")), Map.of()))
         .isInstanceOf(ForbiddenException.class);
+  }
+
+  /**
+   * The embedded SQLite catalog fails its update (SQLITE_FULL: the disk is full): Iceberg says
+   * nothing definite, but on the embedded catalog a commit that the reloaded table does not show
+   * never lands, so the run may delete its files. The same failure elsewhere stays unknown.
+   */
+  @Test
+  void aFailedCommitTheEmbeddedCatalogDoesNotShowDidNotLand() {
+    Supplier<RuntimeException> full = () -> new UncheckedSQLException(
+        new SQLException("[SQLITE_FULL] Insertion failed because database is full (database or disk is full)"),
+        "Failed to connect to database!");
+    Committer embedded = new Committer(CommitOptions.defaults().withCatalog(CommitOptions.Catalog.EMBEDDED), sleeps::add);
+
+    assertThatThrownBy(() -> embedded.commit(failingCommits(table, 1, full), List.of(file("f1")), "run-1",
+            List.of(BatchLedger.digest("d1")), Map.of()))
+        .isInstanceOf(CommitNotLandedException.class)
+        .hasMessage("Cannot commit run run-1 to test.do_state.changes: Failed to connect to database!; it did not land"
+            + " (the embedded catalog shows no such commit)")
+        .hasRootCauseMessage("[SQLITE_FULL] Insertion failed because database is full (database or disk is full)");
+    assertThat(VerifiedCommits.definitelyFailed(new CommitNotLandedException("x", null))).isTrue();
+    assertThatThrownBy(() -> committer.commit(failingCommits(table, 1, full), List.of(file("f1")), "run-2",
+            List.of(BatchLedger.digest("d2")), Map.of()))
+        .isInstanceOf(CommitUnknownException.class)
+        .hasMessageStartingWith("Cannot tell whether run run-2 committed to test.do_state.changes");
+    // A failure the history contradicts is still the landed commit, embedded or not.
+    Snapshot landed = embedded.commit(landedButUnknown(table, full), List.of(file("f3")), "run-3",
+        List.of(BatchLedger.digest("d3")), Map.of());
+    assertThat(landed.summary()).containsEntry(BatchLedger.RUN_ID, "run-3");
+    table.refresh();
+    assertThat(table.snapshots()).hasSize(1);
   }
 
   @Test

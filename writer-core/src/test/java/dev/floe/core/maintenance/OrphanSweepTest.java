@@ -3,6 +3,7 @@ package dev.floe.core.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.schema.EventSchemas;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,7 +119,7 @@ class OrphanSweepTest {
     Table inMemory = catalog.createTable(TableIdentifier.of("ns", "t"), EventSchemas.defaultSchema());
 
     assertThatThrownBy(() -> TableMaintenance.builder(inMemory).build().findOrphans())
-        .isInstanceOf(UnsupportedOperationException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessage(
             "Cannot remove orphan files of memory.ns.t: its FileIO org.apache.iceberg.inmemory.InMemoryFileIO cannot list"
                 + " a location (it does not implement SupportsPrefixOperations); S3FileIO and HadoopFileIO can");

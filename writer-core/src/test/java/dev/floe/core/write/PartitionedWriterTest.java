@@ -1,6 +1,9 @@
 package dev.floe.core.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.spy;
 
 import dev.floe.core.IngestConfig;
 import dev.floe.core.TestTables;
@@ -8,6 +11,7 @@ import dev.floe.core.config.DataSize;
 import dev.floe.core.config.Settings;
 import dev.floe.core.table.TableBootstrap;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +24,7 @@ import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.FileIO;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -112,6 +117,27 @@ class PartitionedWriterTest {
     writer.abort();
 
     assertThat(TestTables.dataFilesOnDisk(table)).isEmpty();
+  }
+
+  @Test
+  void abortNamesEachFileItCannotDelete() {
+    Table undeletable = spy(table);
+    FileIO io = spy(table.io());
+    doReturn(io).when(undeletable).io();
+    PartitionedWriter writer = new PartitionedWriter(undeletable, "run-1", WriteOptions.defaults());
+    for (int i = 0; i < 100; i++) {
+      writer.write(TestTables.event("do-" + i, i, DAY_ONE.plus(Duration.ofDays(i % 2))));
+    }
+    String stuck = writer.complete().get(0).location();
+    doThrow(new UncheckedIOException("Cannot delete " + stuck, new IOException("Read-only file system")))
+        .when(io).deleteFile(stuck);
+
+    PartitionedWriter.Aborted aborted = writer.abort();
+
+    assertThat(aborted.deleted()).isEqualTo(1);
+    assertThat(aborted.notDeleted()).containsOnlyKeys(stuck);
+    assertThat(aborted.notDeleted().get(stuck)).isEqualTo("Read-only file system");
+    assertThat(TestTables.dataFilesOnDisk(table)).extracting(Path::toString).containsExactly(stuck.replaceFirst("^file:", ""));
   }
 
   @Test
