@@ -4,11 +4,19 @@ import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.config.DataSize;
 import dev.floe.core.config.Settings;
 import dev.floe.core.decode.DecodeLimits;
+import dev.floe.core.decode.TimestampWindow;
+import dev.floe.core.decode.ValueRules;
 import dev.floe.core.schema.EventSchemas;
 import dev.floe.core.table.PartitionSpecs;
 import dev.floe.core.table.TableDefinition;
 import dev.floe.core.write.WriteOptions;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +38,7 @@ public record IngestConfig(
     WriteOptions write,
     String filter,
     DecodeLimits limits,
+    ValueRules rules,
     CommitOptions commit,
     RunLimits run,
     Optional<Path> deadLetterDirectory) {
@@ -48,6 +57,14 @@ public record IngestConfig(
   public static final String BLOOM_FILTER_COLUMNS = "write.bloom-filter-columns";
   public static final String FILTER = "filter";
   public static final String MAX_LINE_BYTES = "decode.max-line-bytes";
+  /** Earliest timestamp accepted (inclusive), RFC 3339 or a date; default {@link TimestampWindow#DEFAULT_MIN}. */
+  public static final String TIMESTAMP_MIN = "decode.timestamp-min";
+  /** Timestamps from here on are rejected; default {@link TimestampWindow#DEFAULT_MAX}. */
+  public static final String TIMESTAMP_MAX = "decode.timestamp-max";
+  /** Optional: reject timestamps more than this before the run's start (a duration; unset by default). */
+  public static final String TIMESTAMP_MAX_PAST = "decode.timestamp-max-past";
+  /** Optional: reject timestamps more than this after the run's start (a duration; unset by default). */
+  public static final String TIMESTAMP_MAX_FUTURE = "decode.timestamp-max-future";
   public static final String COMMIT_MAX_ATTEMPTS = "commit.max-attempts";
   public static final String COMMIT_RETRY_BACKOFF = "commit.retry-backoff";
   public static final String DEAD_LETTER_DIR = "dead-letter.dir";
@@ -65,7 +82,8 @@ public record IngestConfig(
   public static Set<String> keys() {
     return Set.of(
         TABLE, SCHEMA_FILE, PARTITION_SPEC, SORT_ORDER, TARGET_FILE_SIZE, MAX_OPEN_FILES,
-        ROW_GROUP_SIZE, ZSTD_LEVEL, BLOOM_FILTER_COLUMNS, FILTER, MAX_LINE_BYTES,
+        ROW_GROUP_SIZE, ZSTD_LEVEL, BLOOM_FILTER_COLUMNS, FILTER, MAX_LINE_BYTES, TIMESTAMP_MIN,
+        TIMESTAMP_MAX, TIMESTAMP_MAX_PAST, TIMESTAMP_MAX_FUTURE,
         COMMIT_MAX_ATTEMPTS, COMMIT_RETRY_BACKOFF, CommitOptions.DEDUPE_WINDOW, DEAD_LETTER_DIR, RunLimits.MAX_EVENTS,
         RunLimits.MAX_BYTES, RunLimits.MAX_DURATION, RunLimits.MAX_REJECT_RATIO);
   }
@@ -113,6 +131,10 @@ public record IngestConfig(
             Math.toIntExact(Math.min(maxLine.bytes(), Integer.MAX_VALUE - 16)),
             defaults.maxFields(),
             defaults.maxNestingDepth());
+    TimestampWindow window = timestampWindow(settings);
+    // The built-in event schema knows its ops; a schema file states its own rules.
+    ValueRules rules =
+        new ValueRules(window, schemaFile.isPresent() ? Map.of() : Map.of("op", EventSchemas.DEFAULT_OPS));
     CommitOptions commit =
         new CommitOptions(
             settings.integer(COMMIT_MAX_ATTEMPTS, CommitOptions.DEFAULT_MAX_ATTEMPTS),
@@ -125,6 +147,7 @@ public record IngestConfig(
         write,
         settings.string(FILTER, ""),
         limits,
+        rules,
         commit,
         RunLimits.from(settings),
         deadLetterS3Prefix(settings).isPresent()
@@ -141,27 +164,56 @@ public record IngestConfig(
   }
 
   public IngestConfig withoutDeadLetterDirectory() {
-    return new IngestConfig(table, definition, write, filter, limits, commit, run, Optional.empty());
+    return new IngestConfig(table, definition, write, filter, limits, rules, commit, run, Optional.empty());
   }
 
   public IngestConfig withWrite(WriteOptions options) {
-    return new IngestConfig(table, definition, options, filter, limits, commit, run, deadLetterDirectory);
+    return new IngestConfig(table, definition, options, filter, limits, rules, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withFilter(String expression) {
-    return new IngestConfig(table, definition, write, expression, limits, commit, run, deadLetterDirectory);
+    return new IngestConfig(table, definition, write, expression, limits, rules, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withRunLimits(RunLimits runLimits) {
-    return new IngestConfig(table, definition, write, filter, limits, commit, runLimits, deadLetterDirectory);
+    return new IngestConfig(table, definition, write, filter, limits, rules, commit, runLimits, deadLetterDirectory);
   }
 
   public IngestConfig withTable(TableIdentifier id) {
-    return new IngestConfig(id, definition, write, filter, limits, commit, run, deadLetterDirectory);
+    return new IngestConfig(id, definition, write, filter, limits, rules, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withDeadLetterDirectory(Path directory) {
-    return new IngestConfig(table, definition, write, filter, limits, commit, run, Optional.of(directory));
+    return new IngestConfig(table, definition, write, filter, limits, rules, commit, run, Optional.of(directory));
+  }
+
+  private static TimestampWindow timestampWindow(Settings settings) {
+    Instant min = settings.parse(TIMESTAMP_MIN, settings.string(TIMESTAMP_MIN, TimestampWindow.DEFAULT_MIN.toString()), IngestConfig::instant);
+    Instant max = settings.parse(TIMESTAMP_MAX, settings.string(TIMESTAMP_MAX, TimestampWindow.DEFAULT_MAX.toString()), IngestConfig::instant);
+    try {
+      return new TimestampWindow(min, max, optionalDuration(settings, TIMESTAMP_MAX_PAST), optionalDuration(settings, TIMESTAMP_MAX_FUTURE));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid value for " + TIMESTAMP_MIN + " (" + settings.origin(TIMESTAMP_MIN) + ") and " + TIMESTAMP_MAX
+              + " (" + settings.origin(TIMESTAMP_MAX) + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** An instant as RFC 3339 ({@code 2000-01-01T00:00:00Z}) or a date ({@code 2000-01-01}, midnight UTC). */
+  static Instant instant(String text) {
+    String trimmed = text.trim();
+    try {
+      if (trimmed.length() == 10) {
+        return LocalDate.parse(trimmed).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      return OffsetDateTime.parse(trimmed).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("expected an RFC 3339 timestamp such as 2000-01-01T00:00:00Z, or a date");
+    }
+  }
+
+  private static Optional<Duration> optionalDuration(Settings settings, String key) {
+    return settings.contains(key) ? Optional.of(settings.duration(key, Duration.ZERO)) : Optional.empty();
   }
 
   /** {@code namespace.table}; a multi-level namespace is written {@code a.b.table}. */

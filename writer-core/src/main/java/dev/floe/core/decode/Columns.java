@@ -31,11 +31,33 @@ final class Columns {
    * @throws IllegalArgumentException if a column has a type floe cannot decode from JSON
    */
   static Columns of(Schema schema) {
+    return of(schema, ValueRules.none());
+  }
+
+  /**
+   * The same, with the rules that apply to each column: the timestamp window to every timestamp
+   * column, allowed values to the string column they name (a rule naming a column the schema does
+   * not have, or one that is not a plain string, does not apply: floe follows an existing table's
+   * schema).
+   *
+   * @throws IllegalArgumentException if the window still has relative bounds ({@link
+   *     ValueRules#at} resolves them)
+   */
+  static Columns of(Schema schema, ValueRules rules) {
+    if (rules.timestamps().isRelative()) {
+      throw new IllegalArgumentException(
+          "Invalid value rules: the timestamp window " + rules.timestamps() + " has relative bounds; resolve them with at(now)");
+    }
+    TimestampWindow window = rules.timestamps().equals(TimestampWindow.unbounded()) ? null : rules.timestamps();
     List<Types.NestedField> fields = schema.columns();
     List<Column> columns = new ArrayList<>(fields.size());
     for (int position = 0; position < fields.size(); position++) {
       Types.NestedField field = fields.get(position);
-      columns.add(new Column(field.name(), position, kindOf(field), field.isRequired()));
+      ColumnKind kind = kindOf(field);
+      List<String> allowed =
+          kind == ColumnKind.STRING ? rules.allowedValues().getOrDefault(field.name(), List.of()) : List.of();
+      boolean timestamp = kind == ColumnKind.TIMESTAMPTZ || kind == ColumnKind.TIMESTAMP;
+      columns.add(new Column(field.name(), position, kind, field.isRequired(), allowed, timestamp ? window : null));
     }
     return new Columns(columns);
   }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,7 +37,8 @@ final class ValueConverter {
    */
   Object convert(Column column, JsonParser parser, JsonToken token) throws IOException {
     return switch (column.kind()) {
-      case STRING -> token == JsonToken.VALUE_STRING ? parser.getText() : wrongType(column, token);
+      case STRING ->
+          token == JsonToken.VALUE_STRING ? allowed(column, parser.getText()) : wrongType(column, token);
       case JSON ->
           token == JsonToken.VALUE_STRING
               ? parser.getText()
@@ -49,6 +52,25 @@ final class ValueConverter {
       case TIMESTAMP -> toInstant(column, parser, token).atOffset(ZoneOffset.UTC).toLocalDateTime();
       case DATE -> toDate(column, parser, token);
     };
+  }
+
+  /** The string itself, when the column allows any value or this one. */
+  private static String allowed(Column column, String text) {
+    List<String> allowed = column.allowed();
+    if (allowed.isEmpty() || allowed.contains(text)) {
+      return text;
+    }
+    String expected = "not one of " + String.join(", ", allowed);
+    if (text.isEmpty()) {
+      throw new InvalidEventException(column.label() + " is empty, " + expected);
+    }
+    String reason = column.label() + " " + InvalidEventException.quote(text) + " is " + expected;
+    for (String value : allowed) {
+      if (value.equalsIgnoreCase(text)) {
+        reason += ": '" + value + "' (case matters)?";
+      }
+    }
+    throw new InvalidEventException(reason);
   }
 
   private static Integer toInt(Column column, JsonParser parser, JsonToken token)
@@ -100,6 +122,7 @@ final class ValueConverter {
   private static Instant toInstant(Column column, JsonParser parser, JsonToken token)
       throws IOException {
     Instant instant;
+    TimestampWindow window = column.window();
     if (token == JsonToken.VALUE_STRING) {
       String text = parser.getText();
       try {
@@ -107,18 +130,63 @@ final class ValueConverter {
       } catch (DateTimeParseException e) {
         throw invalidText(column, text);
       }
+      if (window != null && !window.contains(instant)) {
+        throw outsideWindow(column, InvalidEventException.quote(text), instant, window, "");
+      }
     } else {
       requireInteger(column, parser, token);
       if (parser.getNumberType() == NumberType.BIG_INTEGER) {
         throw outOfRange(column);
       }
-      instant = Instant.ofEpochMilli(parser.getLongValue());
+      long number = parser.getLongValue();
+      TimestampUnit unit = TimestampUnit.MILLISECOND;
+      instant = Instant.ofEpochMilli(number);
+      if (window != null && !window.contains(instant)) {
+        throw outsideWindow(column, Long.toString(number), instant, window, unitHint(number, unit, window));
+      }
     }
     if (instant.getEpochSecond() > MAX_EPOCH_SECOND
         || instant.getEpochSecond() < MIN_EPOCH_SECOND) {
       throw outOfRange(column);
     }
     return instant;
+  }
+
+  private static InvalidEventException outsideWindow(
+      Column column, String shown, Instant instant, TimestampWindow window, String hint) {
+    return new InvalidEventException(
+        column.label()
+            + " "
+            + shown
+            + " is in "
+            + instant.atOffset(ZoneOffset.UTC).getYear()
+            + ", outside "
+            + window.text()
+            + hint);
+  }
+
+  /**
+   * The likely mistake when a number read in {@code unit} is outside the window: another unit
+   * under which it falls inside. A unit mistake is a factor of 1000 and moves a timestamp by
+   * decades, so only a value more than a year out gets a hint, and only towards the window (a
+   * coarser unit for one too early, a finer one for one too late).
+   */
+  static String unitHint(long number, TimestampUnit unit, TimestampWindow window) {
+    Instant instant = unit.instant(number).orElse(null);
+    boolean early = instant != null && instant.isBefore(window.min());
+    Duration year = Duration.ofDays(365);
+    if (instant != null
+        && !instant.isBefore(window.min().minus(year))
+        && instant.isBefore(window.max().plus(year))) {
+      return "";
+    }
+    for (TimestampUnit other : TimestampUnit.values()) {
+      boolean towards = early ? other.ordinal() < unit.ordinal() : other.ordinal() > unit.ordinal();
+      if (towards && other.instant(number).filter(window::contains).isPresent()) {
+        return ": " + other.plural() + " instead of " + unit.plural() + "?";
+      }
+    }
+    return "";
   }
 
   private static LocalDate toDate(Column column, JsonParser parser, JsonToken token)

@@ -29,6 +29,12 @@ public final class EventSchemas {
   /** Column doc that marks a string column holding JSON text. */
   public static final String JSON_DOC = "json";
 
+  /**
+   * The ops a Durable Object state-change event has: {@code PUT}, {@code DELETE}, and the {@code
+   * _internal} bookkeeping events that filters drop. The built-in schema rejects any other.
+   */
+  public static final List<String> DEFAULT_OPS = List.of("PUT", "DELETE", "_internal");
+
   private static final String DEFAULT_SCHEMA_RESOURCE = "default-event-schema.json";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Map<String, Type> TYPES =
