@@ -7,6 +7,7 @@ import dev.floe.core.decode.DecodeLimits;
 import dev.floe.core.decode.TimestampWindow;
 import dev.floe.core.decode.ValueRules;
 import dev.floe.core.schema.EventSchemas;
+import dev.floe.core.schema.StreamDefinition;
 import dev.floe.core.table.PartitionSpecs;
 import dev.floe.core.table.TableDefinition;
 import dev.floe.core.write.WriteOptions;
@@ -96,9 +97,10 @@ public record IngestConfig(
   public static IngestConfig from(Settings settings) {
     TableIdentifier table = settings.parse(TABLE, settings.string(TABLE, DEFAULT_TABLE), IngestConfig::tableId);
     Optional<String> schemaFile = settings.string(SCHEMA_FILE);
-    Schema schema =
-        schemaFile.map(file -> settings.parse(SCHEMA_FILE, file, f -> EventSchemas.load(Path.of(f))))
-            .orElseGet(EventSchemas::defaultSchema);
+    StreamDefinition stream =
+        schemaFile.map(file -> settings.parse(SCHEMA_FILE, file, f -> EventSchemas.loadDefinition(Path.of(f))))
+            .orElseGet(EventSchemas::defaultDefinition);
+    Schema schema = stream.schema();
     WriteOptions write =
         new WriteOptions(
             settings.size(TARGET_FILE_SIZE, WriteOptions.DEFAULT_TARGET_FILE_SIZE),
@@ -116,7 +118,8 @@ public record IngestConfig(
     TableDefinition definition =
         settings.parse(
             PARTITION_SPEC,
-            settings.string(PARTITION_SPEC, DEFAULT_PARTITION_SPEC),
+            // A stream without a timestamp column (an unstructured one) has nothing to partition by.
+            settings.string(PARTITION_SPEC, schema.findField("timestamp") != null ? DEFAULT_PARTITION_SPEC : "none"),
             spec ->
                 new TableDefinition(
                     schema,
@@ -132,9 +135,8 @@ public record IngestConfig(
             defaults.maxFields(),
             defaults.maxNestingDepth());
     TimestampWindow window = timestampWindow(settings);
-    // The built-in event schema knows its ops; a schema file states its own rules.
-    ValueRules rules =
-        new ValueRules(window, schemaFile.isPresent() ? Map.of() : Map.of("op", EventSchemas.DEFAULT_OPS));
+    // The built-in event schema limits its ops; a definition file states its own rules.
+    ValueRules rules = stream.rules(window);
     CommitOptions commit =
         new CommitOptions(
             settings.integer(COMMIT_MAX_ATTEMPTS, CommitOptions.DEFAULT_MAX_ATTEMPTS),

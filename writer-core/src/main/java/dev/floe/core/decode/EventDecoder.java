@@ -114,7 +114,7 @@ public final class EventDecoder {
     Objects.requireNonNull(rows, "rows");
     return decode(sourceName, input, rejects, (objects, checkedRejects) ->
         new DecodeRun(sourceName, factory, objects, new EventRow(schema, columns),
-            new FastLineDecoder(columns, limits), rows, checkedRejects));
+            columns.unstructured() ? null : new FastLineDecoder(columns, limits), rows, checkedRejects));
   }
 
   /**

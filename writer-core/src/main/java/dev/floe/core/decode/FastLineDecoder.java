@@ -62,6 +62,12 @@ final class FastLineDecoder {
         allowed[i] = column.allowed().stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
       }
       TimestampWindow window = column.window();
+      if (!column.timestamps().acceptsNumbers() || column.unit() != TimestampUnit.MILLISECOND) {
+        // Numbers are refused (RFC 3339 only) or in another unit: every timestamp the Jackson way.
+        minMillis[i] = Long.MAX_VALUE;
+        maxMillis[i] = Long.MIN_VALUE;
+        continue;
+      }
       // Without a window, what Iceberg can store, as in ValueConverter; outside, the Jackson way.
       minMillis[i] = window == null ? MIN_EPOCH_SECOND * 1000 : ceilMillis(window.min());
       maxMillis[i] = window == null ? (MAX_EPOCH_SECOND + 1) * 1000 : ceilMillis(window.max());

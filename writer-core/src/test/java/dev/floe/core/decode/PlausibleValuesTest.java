@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.core.schema.EventSchemas;
+import dev.floe.core.schema.StreamDefinition;
+import dev.floe.core.schema.StreamDefinitions;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,6 +96,44 @@ class PlausibleValuesTest {
             "field 'op' is empty, not one of PUT, DELETE, _internal",
             "field 'timestamp' 9223372036854775807 is in 292278994, outside 2000-01-01T00:00:00Z to"
                 + " 2100-01-01T00:00:00Z");
+  }
+
+  @Test
+  void bothPathsAgreeOnTimestampFormatsUnitsAndNestedTypes() {
+    StreamDefinition stream =
+        StreamDefinitions.parse(
+            "{\"name\": \"s\", \"format\": {\"type\": \"json\", \"timestamp_format\": \"rfc3339\"},"
+                + " \"schema\": {\"fields\": [{\"name\": \"ts\", \"type\": \"timestamp\", \"required\": true},"
+                + " {\"name\": \"n\", \"type\": \"struct\", \"fields\": [{\"name\": \"l\", \"type\": \"list\","
+                + " \"element\": {\"type\": \"int32\"}}]}]}}",
+            "s.json");
+    StreamDefinition seconds =
+        StreamDefinitions.parse(
+            "{\"fields\": [{\"name\": \"ts\", \"type\": \"timestamp\", \"unit\": \"second\"}]}", "u.json");
+    String rfcInput =
+        String.join(
+            "\n",
+            "{\"ts\":\"2026-12-03T10:00:00Z\",\"n\":{\"l\":[1,2]}}",
+            "{\"ts\":1767139201000}",
+            "{\"ts\":\"2026-12-03T10:00:00Z\",\"n\":{\"l\":[1,\"x\"]}}",
+            "{\"ts\":\"2026-12-03T10:00:00Z\",\"n\":{\"l\":[1],\"l\":[2]}}");
+    String secondsInput = String.join("\n", "{\"ts\":1767139201}", "{\"ts\":1767139201000}");
+
+    assertSamePaths(stream.schema(), stream.rules(TimestampWindow.defaults()), rfcInput, 1);
+    assertSamePaths(seconds.schema(), seconds.rules(TimestampWindow.defaults()), secondsInput, 1);
+  }
+
+  private static void assertSamePaths(Schema schema, ValueRules rules, String input, int valid) {
+    EventDecoder decoder = new EventDecoder(schema, DecodeLimits.defaults(), rules);
+    byte[] bytes = input.getBytes(UTF_8);
+    List<Record> records = new ArrayList<>();
+    List<Reject> rejects = new ArrayList<>();
+    decoder.decode("s", new ByteArrayInputStream(bytes), records::add, rejects::add);
+    List<Record> rows = new ArrayList<>();
+    List<Reject> rowRejects = new ArrayList<>();
+    decoder.decodeRows("s", new ByteArrayInputStream(bytes), row -> rows.add(row.copy()), rowRejects::add);
+    assertThat(rows).isEqualTo(records).hasSize(valid);
+    assertThat(rowRejects).isEqualTo(rejects).isNotEmpty();
   }
 
   @Test
