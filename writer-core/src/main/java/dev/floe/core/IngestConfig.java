@@ -5,11 +5,20 @@ import dev.floe.core.config.DataSize;
 import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import dev.floe.core.decode.DecodeLimits;
+import dev.floe.core.decode.TimestampWindow;
+import dev.floe.core.decode.ValueRules;
 import dev.floe.core.schema.EventSchemas;
+import dev.floe.core.schema.StreamDefinition;
 import dev.floe.core.table.PartitionSpecs;
 import dev.floe.core.table.TableDefinition;
 import dev.floe.core.write.WriteOptions;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +40,7 @@ public record IngestConfig(
     WriteOptions write,
     String filter,
     DecodeLimits limits,
+    ValueRules rules,
     CommitOptions commit,
     RunLimits run,
     Optional<Path> deadLetterDirectory) {
@@ -49,6 +59,14 @@ public record IngestConfig(
   public static final String BLOOM_FILTER_COLUMNS = "write.bloom-filter-columns";
   public static final String FILTER = "filter";
   public static final String MAX_LINE_BYTES = "decode.max-line-bytes";
+  /** Earliest timestamp accepted (inclusive), RFC 3339 or a date; default {@link TimestampWindow#DEFAULT_MIN}. */
+  public static final String TIMESTAMP_MIN = "decode.timestamp-min";
+  /** Timestamps from here on are rejected; default {@link TimestampWindow#DEFAULT_MAX}. */
+  public static final String TIMESTAMP_MAX = "decode.timestamp-max";
+  /** Optional: reject timestamps more than this before the run's start (a duration; unset by default). */
+  public static final String TIMESTAMP_MAX_PAST = "decode.timestamp-max-past";
+  /** Optional: reject timestamps more than this after the run's start (a duration; unset by default). */
+  public static final String TIMESTAMP_MAX_FUTURE = "decode.timestamp-max-future";
   public static final String COMMIT_MAX_ATTEMPTS = "commit.max-attempts";
   public static final String COMMIT_RETRY_BACKOFF = "commit.retry-backoff";
   public static final String DEAD_LETTER_DIR = "dead-letter.dir";
@@ -66,7 +84,8 @@ public record IngestConfig(
   public static Set<String> keys() {
     return Set.of(
         TABLE, SCHEMA_FILE, PARTITION_SPEC, SORT_ORDER, TARGET_FILE_SIZE, MAX_OPEN_FILES,
-        ROW_GROUP_SIZE, ZSTD_LEVEL, BLOOM_FILTER_COLUMNS, FILTER, MAX_LINE_BYTES,
+        ROW_GROUP_SIZE, ZSTD_LEVEL, BLOOM_FILTER_COLUMNS, FILTER, MAX_LINE_BYTES, TIMESTAMP_MIN,
+        TIMESTAMP_MAX, TIMESTAMP_MAX_PAST, TIMESTAMP_MAX_FUTURE,
         COMMIT_MAX_ATTEMPTS, COMMIT_RETRY_BACKOFF, CommitOptions.DEDUPE_WINDOW, DEAD_LETTER_DIR, RunLimits.MAX_EVENTS,
         RunLimits.MAX_BYTES, RunLimits.MAX_DURATION, RunLimits.MAX_REJECT_RATIO);
   }
@@ -79,9 +98,10 @@ public record IngestConfig(
   public static IngestConfig from(Settings settings) {
     TableIdentifier table = settings.parse(TABLE, settings.string(TABLE, DEFAULT_TABLE), IngestConfig::tableId);
     Optional<String> schemaFile = settings.string(SCHEMA_FILE);
-    Schema schema =
-        schemaFile.map(file -> settings.parse(SCHEMA_FILE, file, f -> EventSchemas.load(Path.of(f))))
-            .orElseGet(EventSchemas::defaultSchema);
+    StreamDefinition stream =
+        schemaFile.map(file -> settings.parse(SCHEMA_FILE, file, f -> EventSchemas.loadDefinition(Path.of(f))))
+            .orElseGet(EventSchemas::defaultDefinition);
+    Schema schema = stream.schema();
     WriteOptions write =
         new WriteOptions(
             settings.size(TARGET_FILE_SIZE, WriteOptions.DEFAULT_TARGET_FILE_SIZE),
@@ -99,7 +119,8 @@ public record IngestConfig(
     TableDefinition definition =
         settings.parse(
             PARTITION_SPEC,
-            settings.string(PARTITION_SPEC, DEFAULT_PARTITION_SPEC),
+            // A stream without a timestamp column (an unstructured one) has nothing to partition by.
+            settings.string(PARTITION_SPEC, schema.findField("timestamp") != null ? DEFAULT_PARTITION_SPEC : "none"),
             spec ->
                 new TableDefinition(
                     schema,
@@ -114,6 +135,9 @@ public record IngestConfig(
             Math.toIntExact(Math.min(maxLine.bytes(), Integer.MAX_VALUE - 16)),
             defaults.maxFields(),
             defaults.maxNestingDepth());
+    TimestampWindow window = timestampWindow(settings);
+    // The built-in event schema limits its ops; a definition file states its own rules.
+    ValueRules rules = stream.rules(window);
     CommitOptions commit =
         new CommitOptions(
             settings.integer(COMMIT_MAX_ATTEMPTS, CommitOptions.DEFAULT_MAX_ATTEMPTS),
@@ -126,6 +150,7 @@ public record IngestConfig(
         write,
         settings.string(FILTER, ""),
         limits,
+        rules,
         commit,
         RunLimits.from(settings),
         deadLetterS3Prefix(settings).isPresent()
@@ -142,19 +167,19 @@ public record IngestConfig(
   }
 
   public IngestConfig withoutDeadLetterDirectory() {
-    return new IngestConfig(table, definition, write, filter, limits, commit, run, Optional.empty());
+    return new IngestConfig(table, definition, write, filter, limits, rules, commit, run, Optional.empty());
   }
 
   public IngestConfig withWrite(WriteOptions options) {
-    return new IngestConfig(table, definition, options, filter, limits, commit, run, deadLetterDirectory);
+    return new IngestConfig(table, definition, options, filter, limits, rules, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withFilter(String expression) {
-    return new IngestConfig(table, definition, write, expression, limits, commit, run, deadLetterDirectory);
+    return new IngestConfig(table, definition, write, expression, limits, rules, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withRunLimits(RunLimits runLimits) {
-    return new IngestConfig(table, definition, write, filter, limits, commit, runLimits, deadLetterDirectory);
+    return new IngestConfig(table, definition, write, filter, limits, rules, commit, runLimits, deadLetterDirectory);
   }
 
   public IngestConfig withCommit(CommitOptions options) {
@@ -162,11 +187,40 @@ public record IngestConfig(
   }
 
   public IngestConfig withTable(TableIdentifier id) {
-    return new IngestConfig(id, definition, write, filter, limits, commit, run, deadLetterDirectory);
+    return new IngestConfig(id, definition, write, filter, limits, rules, commit, run, deadLetterDirectory);
   }
 
   public IngestConfig withDeadLetterDirectory(Path directory) {
-    return new IngestConfig(table, definition, write, filter, limits, commit, run, Optional.of(directory));
+    return new IngestConfig(table, definition, write, filter, limits, rules, commit, run, Optional.of(directory));
+  }
+
+  private static TimestampWindow timestampWindow(Settings settings) {
+    Instant min = settings.parse(TIMESTAMP_MIN, settings.string(TIMESTAMP_MIN, TimestampWindow.DEFAULT_MIN.toString()), IngestConfig::instant);
+    Instant max = settings.parse(TIMESTAMP_MAX, settings.string(TIMESTAMP_MAX, TimestampWindow.DEFAULT_MAX.toString()), IngestConfig::instant);
+    try {
+      return new TimestampWindow(min, max, optionalDuration(settings, TIMESTAMP_MAX_PAST), optionalDuration(settings, TIMESTAMP_MAX_FUTURE));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid value for " + TIMESTAMP_MIN + " (" + settings.origin(TIMESTAMP_MIN) + ") and " + TIMESTAMP_MAX
+              + " (" + settings.origin(TIMESTAMP_MAX) + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** An instant as RFC 3339 ({@code 2000-01-01T00:00:00Z}) or a date ({@code 2000-01-01}, midnight UTC). */
+  static Instant instant(String text) {
+    String trimmed = text.trim();
+    try {
+      if (trimmed.length() == 10) {
+        return LocalDate.parse(trimmed).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      return OffsetDateTime.parse(trimmed).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("expected an RFC 3339 timestamp such as 2000-01-01T00:00:00Z, or a date");
+    }
+  }
+
+  private static Optional<Duration> optionalDuration(Settings settings, String key) {
+    return settings.contains(key) ? Optional.of(settings.duration(key, Duration.ZERO)) : Optional.empty();
   }
 
   /** {@code namespace.table}; a multi-level namespace is written {@code a.b.table}. */

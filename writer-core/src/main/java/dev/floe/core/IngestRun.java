@@ -65,7 +65,7 @@ final class IngestRun {
     this.committer = committer;
     this.clock = clock;
     this.options = options;
-    this.decoder = new EventDecoder(table.schema(), config.limits());
+    this.decoder = new EventDecoder(table.schema(), config.limits(), config.rules().at(clock.instant()));
     this.filter = config.filter().isBlank() ? EventFilter.acceptAll() : EventFilter.parse(config.filter(), table.schema());
   }
 

@@ -69,7 +69,7 @@ class FloeWriterTest {
         TestTables.ndjson("do-a", 1, T),
         "{broken json",
         TestTables.ndjson("do-a", 2, T.plusSeconds(86_400)),
-        "{\"do_id\":\"do-b\",\"key\":\"k\",\"op\":\"PUT\",\"timestamp\":1,\"seq\":\"three\"}",
+        "{\"do_id\":\"do-b\",\"key\":\"k\",\"op\":\"PUT\",\"timestamp\":" + T.toEpochMilli() + ",\"seq\":\"three\"}",
         TestTables.ndjson("do-b", 1, T));
     FloeWriter writer = writer(config);
 

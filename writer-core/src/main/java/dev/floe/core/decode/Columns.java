@@ -14,10 +14,23 @@ final class Columns {
   /** Iceberg has no JSON type; floe marks Pipelines' {@code json} columns with this doc. */
   static final String JSON_DOC = "json";
 
+  /** A long column holding Pipelines' {@code uint32}: 0 to 2^32 - 1. */
+  static final String UINT32_DOC = "uint32";
+
+  /** A decimal(20, 0) column holding Pipelines' {@code uint64}: 0 to 2^64 - 1. */
+  static final String UINT64_DOC = "uint64";
+
   private final List<Column> all;
   private final Map<String, Column> byName;
 
+  private final boolean unstructured;
+
   private Columns(List<Column> all) {
+    this(all, false);
+  }
+
+  private Columns(List<Column> all, boolean unstructured) {
+    this.unstructured = unstructured;
     this.all = List.copyOf(all);
     this.byName = new HashMap<>(all.size() * 2);
     for (Column column : all) {
@@ -31,13 +44,67 @@ final class Columns {
    * @throws IllegalArgumentException if a column has a type floe cannot decode from JSON
    */
   static Columns of(Schema schema) {
-    List<Types.NestedField> fields = schema.columns();
-    List<Column> columns = new ArrayList<>(fields.size());
-    for (int position = 0; position < fields.size(); position++) {
-      Types.NestedField field = fields.get(position);
-      columns.add(new Column(field.name(), position, kindOf(field), field.isRequired()));
+    return of(schema, ValueRules.none());
+  }
+
+  /**
+   * The same, with the rules that apply to each field (see {@link ValueRules}).
+   *
+   * @throws IllegalArgumentException if a field has a type floe cannot decode from JSON, or the
+   *     window still has relative bounds ({@link ValueRules#at} resolves them)
+   */
+  static Columns of(Schema schema, ValueRules rules) {
+    if (rules.timestamps().isRelative()) {
+      throw new IllegalArgumentException(
+          "Invalid value rules: the timestamp window " + rules.timestamps() + " has relative bounds; resolve them with at(now)");
     }
-    return new Columns(columns);
+    Columns columns = new Builder(schema, rules).struct(schema.columns(), "");
+    if (!rules.unstructured()) {
+      return columns;
+    }
+    if (columns.size() != 1 || columns.all.get(0).kind() != ColumnKind.JSON) {
+      throw new IllegalArgumentException(
+          "Invalid schema for an unstructured stream: expected one json column, got " + schema.asStruct());
+    }
+    return new Columns(columns.all, true);
+  }
+
+  /** Each event is stored whole, as JSON text, in the one column. */
+  boolean unstructured() {
+    return unstructured;
+  }
+
+  /** Builds the columns of a struct and, recursively, of the structs and lists in it. */
+  private record Builder(Schema schema, ValueRules rules) {
+    Columns struct(List<Types.NestedField> fields, String prefix) {
+      List<Column> columns = new ArrayList<>(fields.size());
+      for (int position = 0; position < fields.size(); position++) {
+        Types.NestedField field = fields.get(position);
+        columns.add(column(field, field.name(), prefix + field.name(), position));
+      }
+      return new Columns(columns);
+    }
+
+    Column column(Types.NestedField field, String key, String path, int position) {
+      ColumnKind kind = kindOf(field, path);
+      String name = schema.findColumnName(field.fieldId());
+      List<String> allowed = kind == ColumnKind.STRING ? rules.allowedValues().getOrDefault(name, List.of()) : List.of();
+      boolean timestamp = kind == ColumnKind.TIMESTAMPTZ || kind == ColumnKind.TIMESTAMP;
+      TimestampWindow window =
+          timestamp && !rules.timestamps().equals(TimestampWindow.unbounded()) ? rules.timestamps() : null;
+      TimestampUnit unit = rules.units().getOrDefault(name, TimestampUnit.MILLISECOND);
+      Columns fields = null;
+      Column element = null;
+      if (kind == ColumnKind.STRUCT) {
+        fields = struct(field.type().asStructType().fields(), path + ".");
+      } else if (kind == ColumnKind.LIST) {
+        Types.ListType list = field.type().asListType();
+        element = column(list.fields().get(0), key, path + "[]", 0);
+      }
+      return new Column(
+          key, path, position, kind, field.isRequired(), field.type(), allowed, window,
+          rules.timestampFormat(), unit, fields, element);
+    }
   }
 
   List<Column> all() {
@@ -53,24 +120,28 @@ final class Columns {
     return byName.get(name);
   }
 
-  private static ColumnKind kindOf(Types.NestedField field) {
+  private static ColumnKind kindOf(Types.NestedField field, String path) {
     Type type = field.type();
     return switch (type.typeId()) {
       case STRING -> JSON_DOC.equals(field.doc()) ? ColumnKind.JSON : ColumnKind.STRING;
       case INTEGER -> ColumnKind.INT;
-      case LONG -> ColumnKind.LONG;
+      case LONG -> UINT32_DOC.equals(field.doc()) ? ColumnKind.UINT32 : ColumnKind.LONG;
+      case DECIMAL -> UINT64_DOC.equals(field.doc()) ? ColumnKind.UINT64 : ColumnKind.DECIMAL;
       case FLOAT -> ColumnKind.FLOAT;
       case DOUBLE -> ColumnKind.DOUBLE;
       case BOOLEAN -> ColumnKind.BOOLEAN;
+      case BINARY -> ColumnKind.BINARY;
       case DATE -> ColumnKind.DATE;
       case TIMESTAMP ->
           ((Types.TimestampType) type).shouldAdjustToUTC()
               ? ColumnKind.TIMESTAMPTZ
               : ColumnKind.TIMESTAMP;
+      case STRUCT -> ColumnKind.STRUCT;
+      case LIST -> ColumnKind.LIST;
       default ->
           throw new IllegalArgumentException(
               "Invalid schema: column "
-                  + field.name()
+                  + path
                   + " has type "
                   + (type.isPrimitiveType()
                       ? type

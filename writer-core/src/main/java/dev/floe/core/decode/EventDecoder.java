@@ -21,7 +21,9 @@ import org.apache.iceberg.data.Record;
  * required columns must be present and non-null, values must have the column's JSON type, keys that
  * are not columns are ignored, and a key given twice is rejected. Timestamps are epoch milliseconds
  * or RFC 3339 strings with an offset. A string column whose doc is {@code json} takes any JSON
- * value and stores its text. Only primitive columns (string, int, long, float, double, boolean,
+ * value and stores its text. {@link ValueRules} add plausibility: a timestamp window and allowed
+ * values for string columns, each rejected with a reason that names the likely mistake. Only
+ * primitive columns (string, int, long, float, double, boolean,
  * date, timestamp, timestamptz) can be decoded.
  *
  * <p>Bad content never fails a source: each bad line becomes a {@link Reject} and decoding goes on.
@@ -44,13 +46,26 @@ public final class EventDecoder {
   private final Schema schema;
 
   /**
+   * A decoder that checks types only ({@link ValueRules#none()}).
+   *
    * @throws IllegalArgumentException if a column has a type that cannot be decoded from JSON
    */
   public EventDecoder(Schema schema, DecodeLimits limits) {
+    this(schema, limits, ValueRules.none());
+  }
+
+  /**
+   * A decoder that also rejects implausible values: timestamps outside the rules' window, strings
+   * that are not among a column's allowed values.
+   *
+   * @throws IllegalArgumentException if a column has a type that cannot be decoded from JSON, or
+   *     the rules' window has relative bounds not yet resolved ({@link ValueRules#at})
+   */
+  public EventDecoder(Schema schema, DecodeLimits limits, ValueRules rules) {
     Objects.requireNonNull(schema, "schema");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.schema = schema;
-    this.columns = Columns.of(schema);
+    this.columns = Columns.of(schema, Objects.requireNonNull(rules, "rules"));
     this.template = GenericRecord.create(schema);
     int depthBackstop = Math.max(PARSER_DEPTH_BACKSTOP, limits.maxNestingDepth() + 2);
     this.factory =
@@ -99,7 +114,7 @@ public final class EventDecoder {
     Objects.requireNonNull(rows, "rows");
     return decode(sourceName, input, rejects, (objects, checkedRejects) ->
         new DecodeRun(sourceName, factory, objects, new EventRow(schema, columns),
-            new FastLineDecoder(columns, limits), rows, checkedRejects));
+            columns.unstructured() ? null : new FastLineDecoder(columns, limits), rows, checkedRejects));
   }
 
   /**

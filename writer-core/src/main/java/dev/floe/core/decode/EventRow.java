@@ -86,6 +86,13 @@ public final class EventRow implements Record {
     longs[position] = value;
   }
 
+  /** A value kept as its generic Java object (decimals, binary, structs, lists). */
+  void setObject(int position, Object value) {
+    present[position] = true;
+    values[position] = value;
+    materialized[position] = true;
+  }
+
   void setDouble(int position, double value) {
     present[position] = true;
     doubles[position] = value;
@@ -125,7 +132,8 @@ public final class EventRow implements Record {
           setBytes(position, utf8, 0, utf8.length);
         }
         case INT -> setLong(position, (Integer) value);
-        case LONG -> setLong(position, (Long) value);
+        case LONG, UINT32 -> setLong(position, (Long) value);
+        case UINT64, DECIMAL, BINARY, STRUCT, LIST -> present[position] = true;
         case FLOAT -> setDouble(position, (Float) value);
         case DOUBLE -> setDouble(position, (Double) value);
         case BOOLEAN -> setLong(position, ((Boolean) value) ? 1 : 0);
@@ -242,7 +250,10 @@ public final class EventRow implements Record {
       case STRING, JSON ->
           new String(bytes[position], offsets[position], lengths[position], StandardCharsets.UTF_8);
       case INT -> (int) value;
-      case LONG -> value;
+      case LONG, UINT32 -> value;
+      // Kept as objects from the start (setObject, fill): never materialized from bytes.
+      case UINT64, DECIMAL, BINARY, STRUCT, LIST ->
+          throw new IllegalStateException("Cannot materialize a " + kinds[position] + " column");
       case FLOAT -> (float) doubles[position];
       case DOUBLE -> doubles[position];
       case BOOLEAN -> value != 0;
@@ -271,7 +282,7 @@ public final class EventRow implements Record {
       }
       Object value =
           switch (kinds[position]) {
-            case TIMESTAMPTZ, TIMESTAMP, LONG -> longs[position];
+            case TIMESTAMPTZ, TIMESTAMP, LONG, UINT32 -> longs[position];
             case DATE, INT -> (int) longs[position];
             default -> EventRow.this.get(position);
           };

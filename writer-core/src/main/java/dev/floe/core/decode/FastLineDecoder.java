@@ -28,6 +28,11 @@ final class FastLineDecoder {
 
   private final Column[] columns;
   private final byte[][] names;
+  /** Per column: the UTF-8 of its allowed values, or null when any value is allowed. */
+  private final byte[][][] allowed;
+  /** Per timestamp column: the epoch millis it accepts, {@code [minMillis, maxMillis)}. */
+  private final long[] minMillis;
+  private final long[] maxMillis;
   private final int maxFields;
   private final int maxDepth;
   private final int[] seen;
@@ -47,8 +52,25 @@ final class FastLineDecoder {
   FastLineDecoder(Columns columns, DecodeLimits limits) {
     this.columns = columns.all().toArray(new Column[0]);
     this.names = new byte[this.columns.length][];
+    this.allowed = new byte[this.columns.length][][];
+    this.minMillis = new long[this.columns.length];
+    this.maxMillis = new long[this.columns.length];
     for (int i = 0; i < this.columns.length; i++) {
-      names[i] = this.columns[i].name().getBytes(StandardCharsets.UTF_8);
+      Column column = this.columns[i];
+      names[i] = column.name().getBytes(StandardCharsets.UTF_8);
+      if (!column.allowed().isEmpty()) {
+        allowed[i] = column.allowed().stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+      }
+      TimestampWindow window = column.window();
+      if (!column.timestamps().acceptsNumbers() || column.unit() != TimestampUnit.MILLISECOND) {
+        // Numbers are refused (RFC 3339 only) or in another unit: every timestamp the Jackson way.
+        minMillis[i] = Long.MAX_VALUE;
+        maxMillis[i] = Long.MIN_VALUE;
+        continue;
+      }
+      // Without a window, what Iceberg can store, as in ValueConverter; outside, the Jackson way.
+      minMillis[i] = window == null ? MIN_EPOCH_SECOND * 1000 : ceilMillis(window.min());
+      maxMillis[i] = window == null ? (MAX_EPOCH_SECOND + 1) * 1000 : ceilMillis(window.max());
     }
     this.maxFields = limits.maxFields();
     this.maxDepth = limits.maxNestingDepth();
@@ -148,7 +170,7 @@ final class FastLineDecoder {
     int position = column.position();
     switch (column.kind()) {
       case STRING:
-        return first == '"' && string(position, row);
+        return first == '"' && string(position, row) && (allowed[position] == null || isAllowed(position, row));
       case JSON:
         if (first == '"') {
           return string(position, row);
@@ -174,8 +196,7 @@ final class FastLineDecoder {
           return false;
         }
         long millis = row.longValue(position);
-        long second = Math.floorDiv(millis, 1000L);
-        if (second > MAX_EPOCH_SECOND || second < MIN_EPOCH_SECOND) {
+        if (millis < minMillis[position] || millis >= maxMillis[position]) {
           return false;
         }
         row.setLong(position, millis * 1000L);
@@ -183,6 +204,24 @@ final class FastLineDecoder {
       default:
         return false; // floats, doubles, dates: the Jackson way
     }
+  }
+
+  private boolean isAllowed(int position, EventRow row) {
+    byte[] value = row.bytes(position);
+    int from = row.offset(position);
+    int to = from + row.length(position);
+    for (byte[] candidate : allowed[position]) {
+      if (Arrays.equals(candidate, 0, candidate.length, value, from, to)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The least epoch milli at or after {@code instant}. */
+  private static long ceilMillis(java.time.Instant instant) {
+    long floor = instant.getEpochSecond() * 1000 + instant.getNano() / 1_000_000;
+    return instant.getNano() % 1_000_000 == 0 ? floor : floor + 1;
   }
 
   /** A JSON string value: its bytes in place when it has no escapes, else unescaped. */

@@ -25,6 +25,7 @@ final class ObjectDecoder {
   private final NestedJson nested;
   private final Object[] values;
   private final Set<String> unknownKeys = new HashSet<>();
+  private final boolean unstructured;
 
   /** seen[position] == generation marks a column present in the current object; never cleared. */
   private final int[] seen;
@@ -36,7 +37,8 @@ final class ObjectDecoder {
     this.all = columns.all();
     this.maxFields = limits.maxFields();
     this.nested = nested;
-    this.converter = new ValueConverter(nested);
+    this.converter = new ValueConverter(nested, limits);
+    this.unstructured = columns.unstructured();
     this.values = new Object[columns.size()];
     this.seen = new int[columns.size()];
   }
@@ -48,6 +50,14 @@ final class ObjectDecoder {
    * @throws InvalidEventException if the event does not fit the schema or the limits
    */
   Object[] decode(JsonParser parser, JsonToken first) throws IOException {
+    if (unstructured) {
+      // Pipelines' unstructured stream: any JSON value, kept whole as its compact text.
+      if (first == null) {
+        throw new InvalidEventException("must be a JSON value, got " + ValueConverter.jsonType(first));
+      }
+      values[0] = nested.copy(parser, first, 0, all.get(0).name());
+      return values;
+    }
     if (first != JsonToken.START_OBJECT) {
       throw new InvalidEventException(
           "must be a JSON object, got " + ValueConverter.jsonType(first));
@@ -82,7 +92,7 @@ final class ObjectDecoder {
         }
         values[column.position()] = null;
       } else {
-        values[column.position()] = converter.convert(column, parser, valueToken);
+        values[column.position()] = converter.convert(column, parser, valueToken, 1);
       }
     }
     if (token != JsonToken.END_OBJECT) {

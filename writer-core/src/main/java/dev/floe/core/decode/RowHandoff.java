@@ -190,6 +190,8 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
     private final long[] longs;
     private final int[] offsets;
     private final int[] lengths;
+    /** Values of object kinds (decimals, binary, structs, lists); null when the schema has none. */
+    private Object[] objects;
     private byte[] bytes;
     private int rows;
     private int used;
@@ -223,6 +225,12 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
             used += length;
           }
           case FLOAT, DOUBLE -> longs[slot] = Double.doubleToRawLongBits(row.doubleValue(c));
+          case UINT64, DECIMAL, BINARY, STRUCT, LIST -> {
+            if (objects == null) {
+              objects = new Object[BLOCK_ROWS * columns];
+            }
+            objects[slot] = row.get(c); // made afresh per event, so it can be kept
+          }
           default -> longs[slot] = row.longValue(c);
         }
       }
@@ -240,12 +248,16 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
         switch (row.kind(c)) {
           case STRING, JSON -> row.setBytes(c, bytes, offsets[slot], lengths[slot]);
           case FLOAT, DOUBLE -> row.setDouble(c, Double.longBitsToDouble(longs[slot]));
+          case UINT64, DECIMAL, BINARY, STRUCT, LIST -> row.setObject(c, objects[slot]);
           default -> row.setLong(c, longs[slot]);
         }
       }
     }
 
     void clear() {
+      if (objects != null) {
+        Arrays.fill(objects, null); // let the last block's values go
+      }
       rows = 0;
       used = 0;
       if (bytes.length > 4 * BLOCK_BYTES) {

@@ -91,7 +91,7 @@ public final class TableBootstrap {
   static List<String> incompatibilities(Schema actual, TableDefinition definition) {
     List<String> problems = new ArrayList<>();
     for (Types.NestedField column : actual.columns()) {
-      if (!column.type().isPrimitiveType() || !DECODABLE.contains(column.type().typeId())) {
+      if (!decodable(column.type())) {
         problems.add("column '" + column.name() + "' has type " + column.type() + ", which floe cannot write");
       }
     }
@@ -101,7 +101,7 @@ public final class TableBootstrap {
         Types.NestedField have = actual.findField(want.name());
         if (have == null) {
           problems.add("column '" + want.name() + "' is missing from the table");
-        } else if (!have.type().equals(want.type())) {
+        } else if (!sameShape(have.type(), want.type())) {
           problems.add("column '" + want.name() + "' is " + have.type() + " in the table but " + want.type() + " in the schema");
         }
       }
@@ -114,6 +114,41 @@ public final class TableBootstrap {
     return problems;
   }
 
+  /** Structs and lists of decodable types are decodable; maps are not. */
+  private static boolean decodable(Type type) {
+    if (type.isPrimitiveType()) {
+      return DECODABLE.contains(type.typeId());
+    }
+    return (type.isStructType() || type.isListType())
+        && type.asNestedType().fields().stream().allMatch(field -> decodable(field.type()));
+  }
+
+  /**
+   * Equal types, field ids aside: a catalog gives a new table fresh ids, so the definition's own
+   * ids say nothing.
+   */
+  static boolean sameShape(Type have, Type want) {
+    if (have.isPrimitiveType() || want.isPrimitiveType()) {
+      return have.equals(want);
+    }
+    if (have.typeId() != want.typeId()) {
+      return false;
+    }
+    List<Types.NestedField> haveFields = have.asNestedType().fields();
+    List<Types.NestedField> wantFields = want.asNestedType().fields();
+    if (haveFields.size() != wantFields.size()) {
+      return false;
+    }
+    for (int i = 0; i < haveFields.size(); i++) {
+      Types.NestedField h = haveFields.get(i);
+      Types.NestedField w = wantFields.get(i);
+      if (!h.name().equals(w.name()) || h.isOptional() != w.isOptional() || !sameShape(h.type(), w.type())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final java.util.Set<Type.TypeID> DECODABLE =
       java.util.EnumSet.of(
           Type.TypeID.STRING,
@@ -122,6 +157,8 @@ public final class TableBootstrap {
           Type.TypeID.FLOAT,
           Type.TypeID.DOUBLE,
           Type.TypeID.BOOLEAN,
+          Type.TypeID.BINARY,
+          Type.TypeID.DECIMAL,
           Type.TypeID.TIMESTAMP,
           Type.TypeID.DATE);
 }

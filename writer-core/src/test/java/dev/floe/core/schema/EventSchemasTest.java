@@ -42,11 +42,12 @@ class EventSchemasTest {
     assertThatThrownBy(() -> EventSchemas.parse("{\"a\": {\"type\": \"uuid\"}}", "my.json"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "Invalid schema my.json: field 'a' has unknown type 'uuid' (expected one of bool, float32,"
-                + " float64, int32, int64, json, string, timestamp)");
+            "Invalid schema my.json: a.type: unknown type 'uuid' (expected one of binary, bool, bytes,"
+                + " decimal128, float32, float64, int32, int64, json, list, string, struct, timestamp,"
+                + " uint32, uint64)");
     assertThatThrownBy(() -> EventSchemas.parse("{\"a\": {\"type\": \"string\", \"required\": \"yes\"}}", "my.json"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Invalid schema my.json: field 'a' has a non-boolean \"required\"");
+        .hasMessage("Invalid schema my.json: a.required: expected true or false, got \"yes\"");
     assertThatThrownBy(() -> EventSchemas.parse("[1]", "my.json"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid schema my.json: expected a non-empty JSON object");

@@ -79,11 +79,11 @@ class TableBootstrapTest {
         TestTables.EVENTS,
         new Schema(
             Types.NestedField.required(1, "do_id", Types.StringType.get()),
-            Types.NestedField.optional(2, "tags", Types.ListType.ofOptional(3, Types.StringType.get()))));
+            Types.NestedField.optional(2, "tags", Types.MapType.ofOptional(3, 4, Types.StringType.get(), Types.StringType.get()))));
     TableDefinition definition = IngestConfig.from(Settings.empty()).definition();
 
     assertThatThrownBy(() -> TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, definition))
         .isInstanceOf(IncompatibleTableException.class)
-        .hasMessageEndingWith("column 'tags' has type list<string>, which floe cannot write");
+        .hasMessageEndingWith("column 'tags' has type map<string, string>, which floe cannot write");
   }
 }
