@@ -87,7 +87,7 @@ public record IngestConfig(
         ROW_GROUP_SIZE, ZSTD_LEVEL, BLOOM_FILTER_COLUMNS, FILTER, MAX_LINE_BYTES, TIMESTAMP_MIN,
         TIMESTAMP_MAX, TIMESTAMP_MAX_PAST, TIMESTAMP_MAX_FUTURE,
         COMMIT_MAX_ATTEMPTS, COMMIT_RETRY_BACKOFF, CommitOptions.DEDUPE_WINDOW, DEAD_LETTER_DIR, RunLimits.MAX_EVENTS,
-        RunLimits.MAX_BYTES, RunLimits.MAX_DURATION, RunLimits.MAX_REJECT_RATIO);
+        RunLimits.MAX_BYTES, RunLimits.MAX_DURATION, RunLimits.MAX_REJECT_RATIO, RunLimits.READ_AHEAD);
   }
 
   /** The defaults: the state-change event table {@value #DEFAULT_TABLE} with dead letters logged. */
@@ -183,7 +183,7 @@ public record IngestConfig(
   }
 
   public IngestConfig withCommit(CommitOptions options) {
-    return new IngestConfig(table, definition, write, filter, limits, options, run, deadLetterDirectory);
+    return new IngestConfig(table, definition, write, filter, limits, rules, options, run, deadLetterDirectory);
   }
 
   public IngestConfig withTable(TableIdentifier id) {

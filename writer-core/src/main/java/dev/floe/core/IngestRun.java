@@ -91,9 +91,12 @@ final class IngestRun {
         } else {
           filtered++;
         }
-      })) {
+      });
+          ReadAhead inputs = new ReadAhead(List.copyOf(batches.values()), config.run().readAhead())) {
+        int index = -1;
         for (Map.Entry<String, Batch> entry : batches.entrySet()) {
           Batch batch = entry.getValue();
+          index++;
           if (batchesDone > 0 && config.run().reached(read, FloeWriter.since(clock, start))) {
             outcomes.add(new BatchOutcome(batch, Status.DEFERRED, "run limit reached"));
             batchesTotal--;
@@ -102,7 +105,7 @@ final class IngestRun {
             }
             continue;
           }
-          String failure = decode(entry.getKey(), batch, handoff, rejects);
+          String failure = decode(entry.getKey(), batch, inputs, index, handoff, rejects);
           if (failure != null) {
             outcomes.add(new BatchOutcome(batch, Status.FAILED, failure));
           } else {
@@ -215,10 +218,10 @@ final class IngestRun {
   }
 
   /** Decodes one batch into {@code rows}; returns why it could not be opened, or null. */
-  private String decode(String digest, Batch batch, RowHandoff rows, DeadLetters.Run rejects) {
+  private String decode(String digest, Batch batch, ReadAhead inputs, int index, RowHandoff rows, DeadLetters.Run rejects) {
     InputStream in;
     try {
-      in = batch.input().open();
+      in = inputs.open(index);
     } catch (IOException e) {
       LOG.warn("Run {}: cannot open {}: {}", runId, batch.source(), e.toString());
       return "Cannot open " + batch.source() + ": " + e;

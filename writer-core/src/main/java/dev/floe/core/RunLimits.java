@@ -14,15 +14,27 @@ import java.time.Duration;
  * @param maxDuration time after which no further batch is started; zero means none
  * @param maxRejectRatio a run whose rejected share of events read exceeds this fails without
  *     committing; 1 never fails
+ * @param readAhead batches opened and read ahead of the one being decoded, each up to {@link
+ *     ReadAhead#BUFFER_BYTES} held in memory, so that fetching many small objects overlaps; 0 reads
+ *     one batch after the other
  */
-public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration, double maxRejectRatio) {
+public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration, double maxRejectRatio, int readAhead) {
   public static final String MAX_EVENTS = "ingest.max-events";
   public static final String MAX_BYTES = "ingest.max-bytes";
   public static final String MAX_DURATION = "ingest.max-duration";
   public static final String MAX_REJECT_RATIO = "ingest.max-reject-ratio";
   public static final DataSize DEFAULT_MAX_BYTES = DataSize.parse("8GB");
+  public static final String READ_AHEAD = "ingest.read-ahead";
+  public static final int DEFAULT_READ_AHEAD = 8;
+
+  public RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration, double maxRejectRatio) {
+    this(maxEvents, maxBytes, maxDuration, maxRejectRatio, DEFAULT_READ_AHEAD);
+  }
 
   public RunLimits {
+    if (readAhead < 0 || readAhead > 256) {
+      throw new IllegalArgumentException("Invalid " + READ_AHEAD + ": " + readAhead + " (0 to 256)");
+    }
     if (maxEvents < 1) {
       throw new InvalidConfigException("Invalid " + MAX_EVENTS + ": " + maxEvents + " (at least 1)");
     }
@@ -39,7 +51,8 @@ public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration,
         settings.longValue(MAX_EVENTS, Long.MAX_VALUE),
         settings.size(MAX_BYTES, DEFAULT_MAX_BYTES),
         settings.duration(MAX_DURATION, Duration.ZERO),
-        settings.decimal(MAX_REJECT_RATIO, 1.0));
+        settings.decimal(MAX_REJECT_RATIO, 1.0),
+        settings.integer(READ_AHEAD, DEFAULT_READ_AHEAD));
   }
 
   boolean reached(long events, Duration elapsed) {

@@ -2,6 +2,7 @@ package dev.floe.it.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floe.core.config.Settings;
 import dev.floe.it.servers.Endpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +45,16 @@ final class FloeIngestProcess {
    * @throws IllegalStateException naming the log, when floe fails or runs out of {@code timeout}
    */
   static Result run(Path launcher, Endpoints endpoints, String table, Path input, Path logs, Duration timeout) {
+    return run(launcher, endpoints, table, List.of(input.toString()), Map.of(), logs, timeout);
+  }
+
+  /**
+   * Runs {@code floe ingest --json --table TABLE SOURCE...} (files, {@code --spool DIR} or an
+   * {@code s3://} prefix), with {@code settings} (floe's keys) added to its environment.
+   */
+  static Result run(
+      Path launcher, Endpoints endpoints, String table, List<String> sourceArgs, Map<String, String> settings, Path logs,
+      Duration timeout) {
     if (!Files.isExecutable(launcher)) {
       throw new IllegalStateException("Cannot find " + launcher + " (bin/floe of this checkout)");
     }
@@ -56,13 +67,15 @@ final class FloeIngestProcess {
     List<String> command = new ArrayList<>(List.of(TIME.toString(), "-f", "%e %U %S %M", "-o", times.toString()));
     command.addAll(List.of(
         launcher.toString(), "ingest", "--json", "--table", table, "--dead-letter-dir", logs.resolve("dead-letters").toString(),
-        input.toString()));
+        "--stacktrace"));
+    command.addAll(sourceArgs);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().keySet().removeIf(key -> key.startsWith("FLOE_") || key.startsWith("AWS_"));
     builder.environment().putAll(environment(endpoints));
+    settings.forEach((key, value) -> builder.environment().put(Settings.environmentName(key), value));
     try {
       Files.createDirectories(logs);
       prepare(launcher, logs, timeout);

@@ -1,0 +1,125 @@
+package dev.floe.it.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.floe.core.generate.EventGenerator;
+import dev.floe.it.servers.Endpoints;
+import dev.floe.it.servers.ServerLayout;
+import dev.floe.it.servers.ServersExtension;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Many producers, one worker: {@code bench.batches} small batches ({@code bench.batch-events}
+ * events each, as one Durable Object flushes) drained by one {@code floe ingest} process through
+ * the REST catalog and s3proxy, from a spool folder and from an S3 prefix, each with the source's
+ * read-ahead off ({@code source.read-ahead=0}: one batch after the other) and at its default.
+ *
+ * <p>Each case first runs floe on a single batch, so the fixed cost of a run (JVM, catalog, table
+ * load, commit) can be told from the cost per batch: CPU per batch is (CPU of the big run - CPU of
+ * the one-batch run) / (batches - 1). Every run must commit all its batches and events, so a
+ * failed run cannot report. Not a test and not in CI: {@code mvn -B -pl it-tests -am verify -Pbench
+ * -Dit.test=SmallBatchesBench -Dbench.batches=5000}. Results go to stdout and {@code
+ * target/bench-results.txt}.
+ */
+@ExtendWith(ServersExtension.class)
+class SmallBatchesBench {
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+
+  @Test
+  void oneWorkerDrainsManySmallBatches(Endpoints endpoints) throws Exception {
+    int batches = Integer.getInteger("bench.batches", 5000);
+    int perBatch = Integer.getInteger("bench.batch-events", 5);
+    Path launcher = Path.of(System.getProperty("floe.bench.launcher", "../bin/floe")).toAbsolutePath().normalize();
+    Path dir = ServerLayout.fromSystemProperties().serversDir().getParent().resolve("bench-small");
+    List<String> report = new ArrayList<>(BenchReport.machine());
+    report.add(String.format("%,d batches of %d events, one floe ingest process each run; REST catalog + s3proxy",
+        batches, perBatch));
+    report.add("| source | read-ahead | batches | wall s | CPU s | batches/s | CPU ms per batch (beyond the one-batch run)"
+        + " | peak RSS MB |");
+    report.add("|---|---|---|---|---|---|---|---|");
+    try (S3Client s3 = endpoints.newS3Client()) {
+      for (String readAhead : List.of("0", "default")) {
+        for (String source : List.of("spool", "s3 prefix")) {
+          String run = UUID.randomUUID().toString().substring(0, 8);
+          String table = "bench_small.t_" + run;
+          Map<String, String> settings = readAhead.equals("default")
+              ? Map.of("source.settle-time", "0s")
+              : Map.of("source.settle-time", "0s", "source.read-ahead", readAhead);
+          FloeIngestProcess.Result one = drain(endpoints, s3, launcher, dir.resolve(run + "-one"), source, table,
+              run + "-one", 1, perBatch, settings);
+          FloeIngestProcess.Result many = drain(endpoints, s3, launcher, dir.resolve(run + "-many"), source, table,
+              run + "-many", batches, perBatch, settings);
+          double seconds = many.wall().toMillis() / 1000.0;
+          report.add(String.format("| %s | %s | %,d | %.1f | %.1f | %,.0f | %.2f | %.0f |", source, readAhead, batches,
+              seconds, many.cpuSeconds(), batches / seconds,
+              (many.cpuSeconds() - one.cpuSeconds()) * 1000 / (batches - 1), many.peakRssBytes() / 1e6));
+        }
+      }
+    } finally {
+      BenchReport.print(report, dir.getParent().resolve("bench-results.txt"));
+    }
+  }
+
+  private static FloeIngestProcess.Result drain(Endpoints endpoints, S3Client s3, Path launcher, Path dir, String source,
+      String table, String name, int batches, int perBatch, Map<String, String> settings) throws Exception {
+    List<byte[]> contents = contents(name, batches, perBatch);
+    List<String> args;
+    if (source.equals("spool")) {
+      Path spool = Files.createDirectories(dir.resolve("spool"));
+      for (int i = 0; i < batches; i++) {
+        Files.write(spool.resolve(String.format("producer-%05d.ndjson", i)), contents.get(i));
+      }
+      args = List.of("--spool", spool.toString());
+    } else {
+      String prefix = "bench-small/" + name + "/";
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<?>> puts = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+          String key = prefix + String.format("producer-%05d.ndjson", i);
+          byte[] body = contents.get(i);
+          puts.add(pool.submit(() -> s3.putObject(b -> b.bucket(endpoints.bucket()).key(key), RequestBody.fromBytes(body))));
+        }
+        for (Future<?> put : puts) {
+          put.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+      args = List.of("s3://" + endpoints.bucket() + "/" + prefix);
+    }
+    FloeIngestProcess.Result result =
+        FloeIngestProcess.run(launcher, endpoints, table, args, settings, Files.createDirectories(dir.resolve("logs")),
+            RUN_TIMEOUT);
+    JsonNode summary = result.summary();
+    assertThat(summary.get("committed").asBoolean()).as("%s: committed", name).isTrue();
+    assertThat(summary.get("events_written").asLong()).as("%s: events written", name).isEqualTo((long) batches * perBatch);
+    return result;
+  }
+
+  /** Distinct NDJSON batches: each from its own generator seed. */
+  private static List<byte[]> contents(String name, int batches, int perBatch) {
+    List<byte[]> contents = new ArrayList<>(batches);
+    for (int i = 0; i < batches; i++) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new EventGenerator((name.hashCode() * 1_000_003L) + i).write(perBatch, out);
+      contents.add(out.toByteArray());
+    }
+    return contents;
+  }
+}
