@@ -105,9 +105,14 @@ class ExitCodesTest {
     "a bad filter             | ingest --filter op=== --spool SPOOL        | Invalid filter at position",
     "a REST catalog, no URI   | ingest --catalog-type rest --spool SPOOL   | Invalid config: catalog.uri is required when catalog.type=rest",
     "a negative backoff       | ingest -D commit.retry-backoff=-1s --spool SPOOL | Invalid commit backoff",
+    "a negative read-ahead    | ingest -D ingest.read-ahead=-1 --spool SPOOL | Invalid ingest.read-ahead: -1",
+    "an empty timestamp window | ingest -D decode.timestamp-min=2200-01-01T00:00:00Z --spool SPOOL | Invalid timestamp window",
+    "a zero max-past          | ingest -D decode.timestamp-max-past=0s --spool SPOOL | Invalid value for decode.timestamp-max-past (command line): PT0S (must be positive)",
+    "a schema file, no fields | ingest -D schema.file=SPOOL/../empty-schema.json --spool SPOOL | no fields",
   })
-  void twoForUsageErrorsWithNothingTaken(String what, String command, String message) {
+  void twoForUsageErrorsWithNothingTaken(String what, String command, String message) throws IOException {
     cron.drop("a.ndjson", CronFixture.events("do-1", 1, 5));
+    Files.writeString(cron.spool.resolveSibling("empty-schema.json"), "{\"fields\": []}");
     List<String> args = new ArrayList<>();
     for (String arg : command.split(" ")) {
       args.add(arg.replace("SPOOL", cron.spool.toString()));

@@ -197,12 +197,23 @@ public record IngestConfig(
   private static TimestampWindow timestampWindow(Settings settings) {
     Instant min = settings.parse(TIMESTAMP_MIN, settings.string(TIMESTAMP_MIN, TimestampWindow.DEFAULT_MIN.toString()), IngestConfig::instant);
     Instant max = settings.parse(TIMESTAMP_MAX, settings.string(TIMESTAMP_MAX, TimestampWindow.DEFAULT_MAX.toString()), IngestConfig::instant);
+    Optional<Duration> maxPast = optionalDuration(settings, TIMESTAMP_MAX_PAST);
+    Optional<Duration> maxFuture = optionalDuration(settings, TIMESTAMP_MAX_FUTURE);
+    requirePositive(settings, TIMESTAMP_MAX_PAST, maxPast);
+    requirePositive(settings, TIMESTAMP_MAX_FUTURE, maxFuture);
     try {
-      return new TimestampWindow(min, max, optionalDuration(settings, TIMESTAMP_MAX_PAST), optionalDuration(settings, TIMESTAMP_MAX_FUTURE));
+      return new TimestampWindow(min, max, maxPast, maxFuture);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid value for " + TIMESTAMP_MIN + " (" + settings.origin(TIMESTAMP_MIN) + ") and " + TIMESTAMP_MAX
               + " (" + settings.origin(TIMESTAMP_MAX) + "): " + e.getMessage(), e);
+    }
+  }
+
+  private static void requirePositive(Settings settings, String key, Optional<Duration> duration) {
+    if (duration.isPresent() && (duration.get().isNegative() || duration.get().isZero())) {
+      throw new InvalidConfigException(
+          "Invalid value for " + key + " (" + settings.origin(key) + "): " + duration.get() + " (must be positive)");
     }
   }
 

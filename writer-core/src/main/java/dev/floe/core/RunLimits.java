@@ -33,7 +33,7 @@ public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration,
 
   public RunLimits {
     if (readAhead < 0 || readAhead > 256) {
-      throw new IllegalArgumentException("Invalid " + READ_AHEAD + ": " + readAhead + " (0 to 256)");
+      throw new InvalidConfigException("Invalid " + READ_AHEAD + ": " + readAhead + " (0 to 256)");
     }
     if (maxEvents < 1) {
       throw new InvalidConfigException("Invalid " + MAX_EVENTS + ": " + maxEvents + " (at least 1)");

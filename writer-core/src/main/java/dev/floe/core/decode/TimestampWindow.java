@@ -1,5 +1,6 @@
 package dev.floe.core.decode;
 
+import dev.floe.core.config.InvalidConfigException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -27,15 +28,15 @@ public record TimestampWindow(
     Objects.requireNonNull(maxPast, "maxPast");
     Objects.requireNonNull(maxFuture, "maxFuture");
     if (!min.isBefore(max)) {
-      throw new IllegalArgumentException("Invalid timestamp window: min " + min + " is not before max " + max);
+      throw new InvalidConfigException("Invalid timestamp window: min " + min + " is not before max " + max);
     }
     if (min.isBefore(REPRESENTABLE_MIN) || max.isAfter(REPRESENTABLE_MAX)) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid timestamp window: " + min + " to " + max + " is beyond what Iceberg can store ("
               + REPRESENTABLE_MIN + " to " + REPRESENTABLE_MAX + ")");
     }
-    maxPast.ifPresent(d -> requirePositive("maxPast", d));
-    maxFuture.ifPresent(d -> requirePositive("maxFuture", d));
+    maxPast.ifPresent(d -> requirePositive("max-past", d));
+    maxFuture.ifPresent(d -> requirePositive("max-future", d));
   }
 
   /** 2000-01-01T00:00:00Z (inclusive) to 2100-01-01T00:00:00Z (exclusive), nothing relative. */
@@ -53,7 +54,7 @@ public record TimestampWindow(
     Instant low = maxPast.map(now::minus).filter(min::isBefore).orElse(min);
     Instant high = maxFuture.map(now::plus).filter(max::isAfter).orElse(max);
     if (!low.isBefore(high)) {
-      throw new IllegalArgumentException(
+      throw new InvalidConfigException(
           "Invalid timestamp window: at " + now + " it is empty (" + low + " to " + high + ")");
     }
     return new TimestampWindow(low, high, Optional.empty(), Optional.empty());
@@ -74,7 +75,7 @@ public record TimestampWindow(
 
   private static void requirePositive(String name, Duration duration) {
     if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("Invalid timestamp window: " + name + " must be positive, got " + duration);
+      throw new InvalidConfigException("Invalid timestamp window: " + name + " must be positive, got " + duration);
     }
   }
 }
