@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Many producers, one worker: {@code bench.batches} small batches ({@code bench.batch-events}
  * events each, as one Durable Object flushes) drained by one {@code floe ingest} process through
  * the REST catalog and s3proxy, from a spool folder and from an S3 prefix, each with the source's
- * read-ahead off ({@code source.read-ahead=0}: one batch after the other) and at its default.
+ * read-ahead off ({@code ingest.read-ahead=0}: one batch after the other) and at its default.
  *
  * <p>Each case first runs floe on a single batch, so the fixed cost of a run (JVM, catalog, table
  * load, commit) can be told from the cost per batch: CPU per batch is (CPU of the big run - CPU of
@@ -59,7 +59,7 @@ class SmallBatchesBench {
           String table = "bench_small.t_" + run;
           Map<String, String> settings = readAhead.equals("default")
               ? Map.of("source.settle-time", "0s")
-              : Map.of("source.settle-time", "0s", "source.read-ahead", readAhead);
+              : Map.of("source.settle-time", "0s", "ingest.read-ahead", readAhead);
           FloeIngestProcess.Result one = drain(endpoints, s3, launcher, dir.resolve(run + "-one"), source, table,
               run + "-one", 1, perBatch, settings);
           FloeIngestProcess.Result many = drain(endpoints, s3, launcher, dir.resolve(run + "-many"), source, table,
