@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.iceberg.catalog.Catalog;
@@ -14,7 +13,6 @@ import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkSystemSetting;
 
 /**
  * Opens the Iceberg {@link Catalog} a {@link CatalogConfig} describes, with the properties {@link
@@ -41,9 +39,6 @@ public final class CatalogFactory {
    * on {@code <warehouse>/catalog.db} (creating the directory and database if missing). The caller
    * closes it.
    *
-   * <p>For an {@code r2} profile this also sets the AWS SDK's JVM-wide checksum settings, see
-   * {@link IcebergCatalogProperties#sdkSystemProperties}.
-   *
    * @throws IllegalArgumentException if the config is inconsistent (see {@link CatalogConfig#from})
    * @throws IllegalStateException if the catalog cannot be opened (server unreachable, refused
    *     credentials, unreadable database); the cause is Iceberg's exception
@@ -58,19 +53,7 @@ public final class CatalogFactory {
     };
   }
 
-  /**
-   * Applies the JVM-wide AWS SDK settings of {@code config}'s S3 profile (see {@link
-   * IcebergCatalogProperties#sdkSystemProperties}).
-   */
-  static void applySdkSettings(CatalogConfig config) {
-    applySdkSettings(
-        IcebergCatalogProperties.sdkSystemProperties(config),
-        System.getProperties(),
-        System.getenv());
-  }
-
   private static Catalog openRest(CatalogConfig config, Map<String, String> properties) {
-    applySdkSettings(config);
     RESTCatalog catalog = new RESTCatalog();
     try {
       catalog.initialize(config.name(), properties);
@@ -164,30 +147,6 @@ public final class CatalogFactory {
     conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
     return conf;
-  }
-
-  /**
-   * Sets each SDK system property unless the JVM or the environment already sets it: a value the
-   * operator chose for the whole process wins over floe's, with a warning when they differ.
-   */
-  static void applySdkSettings(
-      Map<SdkSystemSetting, String> wanted, Properties system, Map<String, String> env) {
-    wanted.forEach(
-        (setting, value) -> {
-          String property = system.getProperty(setting.property());
-          String existing = property != null ? property : env.get(setting.environmentVariable());
-          if (existing == null) {
-            system.setProperty(setting.property(), value);
-            LOG.info("Set AWS SDK setting {}={} for this JVM", setting.property(), value);
-          } else if (!existing.equalsIgnoreCase(value)) {
-            LOG.warn(
-                "Keeping AWS SDK setting {}={} already set for this JVM (floe's S3 settings ask"
-                    + " for {})",
-                property != null ? setting.property() : setting.environmentVariable(),
-                existing,
-                value);
-          }
-        });
   }
 
   /**

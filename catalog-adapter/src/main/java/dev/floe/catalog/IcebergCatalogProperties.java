@@ -2,7 +2,6 @@ package dev.floe.catalog;
 
 import dev.floe.core.config.InvalidConfigException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +13,6 @@ import org.apache.iceberg.aws.s3.S3FileIOProperties;
 import org.apache.iceberg.rest.RESTCatalogProperties;
 import org.apache.iceberg.rest.auth.AuthProperties;
 import org.apache.iceberg.rest.auth.OAuth2Properties;
-import software.amazon.awssdk.core.SdkSystemSetting;
 
 /**
  * Turns a {@link CatalogConfig} into Iceberg's string properties. This is the one place that maps
@@ -41,10 +39,22 @@ public final class IcebergCatalogProperties {
   static final String JDBC_BUSY_TIMEOUT = "jdbc.busy_timeout";
 
   /**
-   * The CA bundle's path, for {@link CaBundleTlsConfigurer} and {@link CaBundleS3ClientFactory},
+   * The CA bundle's path, for {@link CaBundleTlsConfigurer} and {@link FloeS3ClientFactory},
    * which Iceberg instantiates by name and hands only the property map. Iceberg ignores the key.
    */
   static final String CA_BUNDLE_PROPERTY = "floe.transport.ca-bundle";
+
+  /**
+   * The checksum modes of {@link S3Config#REQUEST_CHECKSUM_CALCULATION} and {@link
+   * S3Config#RESPONSE_CHECKSUM_VALIDATION} as the SDK spells them ({@code when_required}), for
+   * {@link FloeS3ClientFactory}. iceberg-aws 1.12 has no property for them ({@code
+   * s3.checksum-enabled} is Iceberg's own MD5 check, a different thing), and the SDK's {@code
+   * aws.*} system properties would set them for every S3 client in the JVM. Iceberg ignores the
+   * keys.
+   */
+  static final String REQUEST_CHECKSUM_PROPERTY = "floe.s3.request-checksum-calculation";
+
+  static final String RESPONSE_CHECKSUM_PROPERTY = "floe.s3.response-checksum-validation";
 
   /** Iceberg's REST client property for a {@code TLSConfigurer} (package-private in HTTPClient). */
   static final String REST_TLS_CONFIGURER = "rest.client.tls.configurer-impl";
@@ -66,48 +76,35 @@ public final class IcebergCatalogProperties {
     return Redaction.redactingView(properties);
   }
 
-  /**
-   * AWS SDK settings that iceberg-aws 1.12 offers no catalog property for, as JVM system
-   * properties. Today these are the checksum modes: SDK 2.30+ adds CRC32 checksums (and aws-chunked
-   * trailers) to every upload, which Cloudflare R2 has rejected with 501 NotImplemented, and {@code
-   * S3FileIOProperties} has no request-checksum-calculation key ({@code s3.checksum-enabled} is
-   * Iceberg's own MD5 check, a different thing). The SDK reads {@code
-   * aws.requestChecksumCalculation} and {@code aws.responseChecksumValidation} when S3FileIO builds
-   * its client, so {@link CatalogFactory#create} sets them beforehand. They apply to every S3
-   * client in the JVM, which is harmless ({@code when_required} still sends every checksum S3
-   * demands); one floe process talks to one store.
-   */
-  static Map<SdkSystemSetting, String> sdkSystemProperties(CatalogConfig config) {
-    Map<SdkSystemSetting, String> settings = new LinkedHashMap<>();
-    if (config.type() == CatalogType.REST) {
-      S3Config s3 = config.s3();
-      s3.requestChecksumCalculation()
-          .ifPresent(
-              mode ->
-                  settings.put(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, mode.sdkValue()));
-      s3.responseChecksumValidation()
-          .ifPresent(
-              mode ->
-                  settings.put(SdkSystemSetting.AWS_RESPONSE_CHECKSUM_VALIDATION, mode.sdkValue()));
-    }
-    return settings;
-  }
-
   /** Fails as {@link #of} would, without building the map. */
   static void validate(CatalogConfig config) {
+    String ownFactoryFor = null;
     if (config.transport().caBundle().isPresent()) {
+      ownFactoryFor =
+          TransportConfig.CA_BUNDLE + ": floe builds the S3 clients itself so that they trust the"
+              + " bundle's CAs";
+    } else if (config.type() == CatalogType.REST && hasChecksumModes(config.s3())) {
+      ownFactoryFor =
+          S3Config.REQUEST_CHECKSUM_CALCULATION
+              + " or "
+              + S3Config.RESPONSE_CHECKSUM_VALIDATION
+              + " (the r2 profile sets both): floe builds the S3 clients itself to give each its"
+              + " checksum settings";
+    }
+    if (ownFactoryFor != null) {
       for (String key : List.of(S3FileIOProperties.CLIENT_FACTORY, AWS_CLIENT_FACTORY)) {
         if (config.s3().properties().containsKey(key) || config.properties().containsKey(key)) {
           throw new InvalidConfigException(
-              "Invalid config: Iceberg property "
-                  + key
-                  + " cannot be combined with "
-                  + TransportConfig.CA_BUNDLE
-                  + ": floe builds the S3 clients itself so that they trust the bundle's CAs");
+              "Invalid config: Iceberg property " + key + " cannot be combined with " + ownFactoryFor);
         }
       }
     }
     passThrough(config, derive(config));
+  }
+
+  private static boolean hasChecksumModes(S3Config s3) {
+    return s3.requestChecksumCalculation().isPresent()
+        || s3.responseChecksumValidation().isPresent();
   }
 
   private static Map<String, String> defaults(CatalogConfig config) {
@@ -178,7 +175,7 @@ public final class IcebergCatalogProperties {
   private static void deriveS3Trust(CaBundle bundle, Derived derived) {
     derived.put(
         S3FileIOProperties.CLIENT_FACTORY,
-        CaBundleS3ClientFactory.class.getName(),
+        FloeS3ClientFactory.class.getName(),
         TransportConfig.CA_BUNDLE);
     derived.put(CA_BUNDLE_PROPERTY, bundle.path().toString(), TransportConfig.CA_BUNDLE);
   }
@@ -211,6 +208,27 @@ public final class IcebergCatalogProperties {
   }
 
   private static void deriveS3(S3Config s3, Derived derived) {
+    // Per client, through floe's client factory: see REQUEST_CHECKSUM_PROPERTY.
+    s3.requestChecksumCalculation()
+        .ifPresent(
+            mode ->
+                derived.put(
+                    REQUEST_CHECKSUM_PROPERTY,
+                    mode.sdkValue(),
+                    S3Config.REQUEST_CHECKSUM_CALCULATION));
+    s3.responseChecksumValidation()
+        .ifPresent(
+            mode ->
+                derived.put(
+                    RESPONSE_CHECKSUM_PROPERTY,
+                    mode.sdkValue(),
+                    S3Config.RESPONSE_CHECKSUM_VALIDATION));
+    if (hasChecksumModes(s3)) {
+      derived.put(
+          S3FileIOProperties.CLIENT_FACTORY,
+          FloeS3ClientFactory.class.getName(),
+          S3Config.REQUEST_CHECKSUM_CALCULATION);
+    }
     s3.endpoint()
         .ifPresent(
             endpoint ->

@@ -20,9 +20,6 @@ public final class S3Clients {
 
   /** A new client; the caller closes it. */
   public static S3Client create(CatalogConfig config) {
-    if (config.type() == CatalogType.REST) {
-      CatalogFactory.applySdkSettings(config);
-    }
     Object factory =
         S3FileIOAwsClientFactories.initialize(IcebergCatalogProperties.s3Properties(config));
     if (factory instanceof S3FileIOAwsClientFactory s3Factory) {

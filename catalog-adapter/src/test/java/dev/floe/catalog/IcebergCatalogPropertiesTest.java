@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkSystemSetting;
 
 /** The whole mapping from floe settings to Iceberg catalog properties, key by key. */
 class IcebergCatalogPropertiesTest {
   private static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
+  private static final String S3_FACTORY = "dev.floe.catalog.FloeS3ClientFactory";
 
   private static Map<String, String> properties(dev.floe.core.config.Settings settings) {
     return IcebergCatalogProperties.of(CatalogConfig.from(settings));
@@ -44,13 +44,11 @@ class IcebergCatalogPropertiesTest {
                 entry("s3.endpoint", "https://acct.r2.cloudflarestorage.com"),
                 entry("client.region", "auto"),
                 entry("s3.path-style-access", "true"),
-                entry("s3.chunked-encoding-enabled", "false")));
-    assertThat(
-            IcebergCatalogProperties.sdkSystemProperties(
-                CatalogConfig.from(rest("s3.profile", "r2"))))
-        .containsExactly(
-            entry(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, "when_required"),
-            entry(SdkSystemSetting.AWS_RESPONSE_CHECKSUM_VALIDATION, "when_required"));
+                entry("s3.chunked-encoding-enabled", "false"),
+                // Per client, through floe's factory: Iceberg has no property for checksum modes.
+                entry("s3.client-factory-impl", S3_FACTORY),
+                entry("floe.s3.request-checksum-calculation", "when_required"),
+                entry("floe.s3.response-checksum-validation", "when_required")));
   }
 
   @Test
@@ -87,10 +85,6 @@ class IcebergCatalogPropertiesTest {
                 entry("s3.access-key-id", "minioadmin"),
                 entry("s3.secret-access-key", "minio-secret"),
                 entry("s3.session-token", "minio-session")));
-    assertThat(
-            IcebergCatalogProperties.sdkSystemProperties(
-                CatalogConfig.from(rest("s3.profile", "minio"))))
-        .isEmpty();
   }
 
   @Test
@@ -101,7 +95,6 @@ class IcebergCatalogPropertiesTest {
                 "uri", "https://catalog.example.com",
                 "io-impl", S3_FILE_IO,
                 "rest-metrics-reporting-enabled", "false"));
-    assertThat(IcebergCatalogProperties.sdkSystemProperties(CatalogConfig.from(rest()))).isEmpty();
   }
 
   @Test
@@ -116,11 +109,10 @@ class IcebergCatalogPropertiesTest {
         .contains(
             entry("client.region", "eu-west-1"),
             entry("s3.path-style-access", "false"),
-            entry("s3.chunked-encoding-enabled", "true"));
-    assertThat(
-            IcebergCatalogProperties.sdkSystemProperties(
-                CatalogConfig.from(rest("s3.request-checksum-calculation", "when-required"))))
-        .containsExactly(entry(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, "when_required"));
+            entry("s3.chunked-encoding-enabled", "true"),
+            entry("s3.client-factory-impl", S3_FACTORY),
+            entry("floe.s3.request-checksum-calculation", "when_required"))
+        .doesNotContainKey("floe.s3.response-checksum-validation");
   }
 
   @Test
@@ -138,14 +130,9 @@ class IcebergCatalogPropertiesTest {
         .contains(
             entry("client.region", "wnam"),
             entry("s3.path-style-access", "false"),
-            entry("s3.chunked-encoding-enabled", "true"));
-    assertThat(
-            IcebergCatalogProperties.sdkSystemProperties(
-                CatalogConfig.from(
-                    rest("s3.profile", "r2", "s3.request-checksum-calculation", "when-supported"))))
-        .containsExactly(
-            entry(SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION, "when_supported"),
-            entry(SdkSystemSetting.AWS_RESPONSE_CHECKSUM_VALIDATION, "when_required"));
+            entry("s3.chunked-encoding-enabled", "true"),
+            entry("floe.s3.request-checksum-calculation", "when_supported"),
+            entry("floe.s3.response-checksum-validation", "when_required"));
   }
 
   @Test
@@ -187,10 +174,6 @@ class IcebergCatalogPropertiesTest {
                 "jdbc.schema-version", "V1",
                 "jdbc.busy_timeout", "30000",
                 "clients", "4"));
-    assertThat(
-            IcebergCatalogProperties.sdkSystemProperties(
-                CatalogConfig.from(settings("s3.profile", "r2"))))
-        .isEmpty();
   }
 
   @Test

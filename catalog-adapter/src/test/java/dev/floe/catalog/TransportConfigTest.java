@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** {@code transport.*}: reading the CA bundle, and where it reaches Iceberg's clients. */
 class TransportConfigTest {
   private static final String CONFIGURER = "dev.floe.catalog.CaBundleTlsConfigurer";
-  private static final String S3_FACTORY = "dev.floe.catalog.CaBundleS3ClientFactory";
+  private static final String S3_FACTORY = "dev.floe.catalog.FloeS3ClientFactory";
 
   @TempDir static Path dir;
   private static Certificate ca;
@@ -210,13 +210,13 @@ class TransportConfigTest {
 
     // A key a future Iceberg adds fails here, until the factory maps it.
     assertThat(icebergKeys).isNotEmpty();
-    assertThat(CaBundleS3ClientFactory.HTTP_CLIENT_KEYS)
+    assertThat(FloeS3ClientFactory.HTTP_CLIENT_KEYS)
         .containsExactlyInAnyOrderElementsOf(icebergKeys);
   }
 
   @Test
   void bundleFactoryRefusesAnAsyncClientAndUnknownHttpClientTypes() {
-    CaBundleS3ClientFactory factory = new CaBundleS3ClientFactory();
+    FloeS3ClientFactory factory = new FloeS3ClientFactory();
     factory.initialize(
         Map.of("floe.transport.ca-bundle", ca.pem().toString(), "http-client.type", "netty"));
 

@@ -15,27 +15,38 @@ import org.apache.iceberg.aws.HttpClientProperties;
 import org.apache.iceberg.aws.s3.S3FileIOAwsClientFactory;
 import org.apache.iceberg.aws.s3.S3FileIOProperties;
 import org.apache.iceberg.util.PropertyUtil;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * The S3 clients of {@code S3FileIO} when {@value TransportConfig#CA_BUNDLE} is set: configured
- * step by step as Iceberg's default factory configures them (region, endpoint, path style,
- * credentials, signer, user agent, retries), except that the SDK HTTP client trusts the bundle's
- * CAs besides the JVM's. Iceberg's SDK HTTP client settings offer no trust managers, so this
- * factory builds that client itself from the same {@code http-client.*} properties (both types,
- * {@code apache} and {@code urlconnection}); {@link #HTTP_CLIENT_KEYS} lists those it reads.
+ * The S3 clients of {@code S3FileIO} (and of {@link S3Clients}) when floe needs more of them than
+ * Iceberg's properties can say: configured step by step as Iceberg's default factory configures
+ * them (region, endpoint, path style, credentials, signer, user agent, retries), plus
  *
- * <p>Iceberg instantiates it by name from {@code s3.client-factory-impl}; {@link
- * IcebergCatalogProperties} sets that, and the bundle's path under {@value
- * IcebergCatalogProperties#CA_BUNDLE_PROPERTY}, for the table's FileIO and for {@link S3Clients}.
- * The SDK keeps verifying host names.
+ * <ul>
+ *   <li>the checksum modes of {@code s3.request-checksum-calculation} and {@code
+ *       s3.response-checksum-validation} (the {@code r2} profile sets both to {@code
+ *       when-required}), on this client only: iceberg-aws 1.12 has no property for them, and the
+ *       SDK's own {@code aws.*} system properties would change every S3 client in the JVM;
+ *   <li>with {@value TransportConfig#CA_BUNDLE}, an SDK HTTP client that trusts the bundle's CAs
+ *       besides the JVM's. Iceberg's SDK HTTP client settings offer no trust managers, so this
+ *       factory builds that client itself from the same {@code http-client.*} properties (both
+ *       types, {@code apache} and {@code urlconnection}); {@link #HTTP_CLIENT_KEYS} lists those it
+ *       reads. The SDK keeps verifying host names.
+ * </ul>
+ *
+ * <p>Iceberg instantiates it by name from {@code s3.client-factory-impl} and hands it only the
+ * property map; {@link IcebergCatalogProperties} sets that, and the settings under {@code floe.*}
+ * keys Iceberg ignores, for the table's FileIO and for {@link S3Clients}.
  */
-public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
+public final class FloeS3ClientFactory implements S3FileIOAwsClientFactory {
   private static final long serialVersionUID = 1L;
 
   /** Every {@code http-client.*} property of Iceberg's that the HTTP client built here honours. */
@@ -60,33 +71,51 @@ public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
   private Map<String, String> properties;
   private S3FileIOProperties s3FileIOProperties;
   private AwsClientProperties awsClientProperties;
+  private HttpClientProperties httpClientProperties;
   private String caBundle;
+  private RequestChecksumCalculation requestChecksum;
+  private ResponseChecksumValidation responseChecksum;
 
   @Override
   public void initialize(Map<String, String> props) {
-    caBundle = props.get(IcebergCatalogProperties.CA_BUNDLE_PROPERTY);
-    if (caBundle == null) {
-      throw new InvalidConfigException(
-          "Cannot build S3 clients with a CA bundle: property "
-              + IcebergCatalogProperties.CA_BUNDLE_PROPERTY
-              + " is not set");
-    }
     properties = Map.copyOf(props);
+    caBundle = props.get(IcebergCatalogProperties.CA_BUNDLE_PROPERTY);
+    requestChecksum =
+        checksumMode(IcebergCatalogProperties.REQUEST_CHECKSUM_PROPERTY)
+            .map(RequestChecksumCalculation::fromValue)
+            .orElse(null);
+    responseChecksum =
+        checksumMode(IcebergCatalogProperties.RESPONSE_CHECKSUM_PROPERTY)
+            .map(ResponseChecksumValidation::fromValue)
+            .orElse(null);
     s3FileIOProperties = new S3FileIOProperties(props);
     awsClientProperties = new AwsClientProperties(props);
+    httpClientProperties = new HttpClientProperties(props);
   }
 
   @Override
   public S3Client s3() {
-    return S3Client.builder()
-        .applyMutation(awsClientProperties::applyClientRegionConfiguration)
-        .applyMutation(awsClientProperties::applyLegacyMd5Plugin)
-        .httpClientBuilder(httpClientBuilder())
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .applyMutation(awsClientProperties::applyClientRegionConfiguration)
+            .applyMutation(awsClientProperties::applyLegacyMd5Plugin);
+    if (caBundle != null) {
+      builder.httpClientBuilder(httpClientBuilder());
+    } else {
+      builder.applyMutation(httpClientProperties::applyHttpClientConfigurations);
+    }
+    if (requestChecksum != null) {
+      builder.requestChecksumCalculation(requestChecksum);
+    }
+    if (responseChecksum != null) {
+      builder.responseChecksumValidation(responseChecksum);
+    }
+    return builder
         .applyMutation(s3FileIOProperties::applyEndpointConfigurations)
         .applyMutation(s3FileIOProperties::applyServiceConfigurations)
         .applyMutation(
-            builder ->
-                s3FileIOProperties.applyCredentialConfigurations(awsClientProperties, builder))
+            credentials ->
+                s3FileIOProperties.applyCredentialConfigurations(awsClientProperties, credentials))
         .applyMutation(s3FileIOProperties::applySignerConfiguration)
         .applyMutation(s3FileIOProperties::applyS3AccessGrantsConfigurations)
         .applyMutation(s3FileIOProperties::applyUserAgentConfigurations)
@@ -96,14 +125,21 @@ public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
 
   /**
    * Not offered: S3FileIO asks for an asynchronous client only for options floe does not use (the
-   * analytics accelerator, S3 CRT), and each would need its own trust plumbing.
+   * analytics accelerator, S3 CRT), and each would need its own trust and checksum plumbing.
    */
   @Override
   public S3AsyncClient s3Async() {
+    String setting =
+        caBundle != null
+            ? TransportConfig.CA_BUNDLE
+            : S3Config.REQUEST_CHECKSUM_CALCULATION
+                + " or "
+                + S3Config.RESPONSE_CHECKSUM_VALIDATION
+                + " (the r2 profile sets both)";
     throw new UnsupportedOperationException(
         "Cannot build an asynchronous S3 client with "
-            + TransportConfig.CA_BUNDLE
-            + ": only the synchronous client trusts the bundle; turn off the S3FileIO option that"
+            + setting
+            + ": only the synchronous client honours it; turn off the S3FileIO option that"
             + " asks for an asynchronous one (s3.analytics-accelerator.enabled, s3.crt.enabled)");
   }
 
@@ -190,6 +226,10 @@ public final class CaBundleS3ClientFactory implements S3FileIOAwsClientFactory {
                 + HttpClientProperties.CLIENT_TYPE_URLCONNECTION
                 + ")");
     }
+  }
+
+  private Optional<String> checksumMode(String key) {
+    return Optional.ofNullable(properties.get(key));
   }
 
   private boolean proxyConfigured() {
