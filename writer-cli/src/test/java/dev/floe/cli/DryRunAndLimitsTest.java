@@ -117,6 +117,52 @@ class DryRunAndLimitsTest {
   }
 
   @Test
+  void maxBytesDefersTheFilesNamedOnTheCommandLineBeyondItAndTheNextRunTakesThem() throws Exception {
+    // Outside the spool: files named on the command line stay where they are, deferred or not.
+    Path a = cron.drop("../a.ndjson", CronFixture.events("do-a", 1, 100));
+    Path b = cron.drop("../b.ndjson", CronFixture.events("do-b", 1, 100));
+    Path c = cron.drop("../c.ndjson", CronFixture.events("do-c", 1, 100));
+    String twoFiles = (Files.size(a) + Files.size(b)) + "B";
+
+    CliRunner.Result first = cron.ingest("--json", "--max-bytes", twoFiles, a.toString(), b.toString(), c.toString());
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    JsonNode summary = CronFixture.json(first);
+    assertThat(summary.get("batches_offered").asInt()).isEqualTo(3);
+    assertThat(summary.get("batches_committed").asInt()).isEqualTo(2);
+    assertThat(summary.get("batches_deferred").asInt()).isEqualTo(1);
+    assertThat(summary.get("events_written").asLong()).isEqualTo(200);
+    assertThat(cron.rows()).hasSize(200);
+
+    // The same limit through the config key, and in the text summary.
+    CliRunner.Result second =
+        cron.ingest("-D", "ingest.max-bytes=" + twoFiles, a.toString(), b.toString(), c.toString());
+
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.out()).contains("  batches  1 committed, 2 already in the table, 0 deferred, 0 failed\n");
+    assertThat(cron.rows()).hasSize(300).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void maxBytesAlwaysTakesTheFirstFileAndStandardInputWhole() {
+    Path a = cron.drop("../a.ndjson", CronFixture.events("do-a", 1, 100));
+    Path b = cron.drop("../b.ndjson", CronFixture.events("do-b", 1, 100));
+    String input = String.join("\n", CronFixture.events("do-s", 1, 7)) + "\n";
+
+    CliRunner.Result files = cron.ingest("--json", "--max-bytes", "1B", a.toString(), b.toString());
+    CliRunner.Result stdin = withStdin(input, () -> cron.ingest("--json", "--max-bytes", "1B", "-"));
+
+    assertThat(files.exitCode()).as(files.err()).isZero();
+    assertThat(CronFixture.json(files).get("batches_committed").asInt()).as("a file larger than the limit still goes").isEqualTo(1);
+    assertThat(CronFixture.json(files).get("batches_deferred").asInt()).isEqualTo(1);
+    // Standard input is one batch, the first: the limit never defers it, and a batch is never split.
+    assertThat(stdin.exitCode()).as(stdin.err()).isZero();
+    assertThat(CronFixture.json(stdin).get("batches_committed").asInt()).isEqualTo(1);
+    assertThat(CronFixture.json(stdin).get("events_written").asLong()).isEqualTo(7);
+    assertThat(cron.rows()).hasSize(107);
+  }
+
+  @Test
   void standardInputIsOneBatchAndTheSameBytesPipedTwiceCommitOnce() {
     String input = String.join("\n", CronFixture.events("do-s", 1, 7)) + "\nbroken\n";
 

@@ -47,6 +47,8 @@ final class IngestRun {
   private long rejected;
   private long filtered;
   private long bytesRead;
+  // ingest.max-bytes: the stored sizes of the batches taken (what was read, where a size is unknown).
+  private long bytesTaken;
   // Progress: raw input bytes read and events of the batch being read, told to options.progress().
   private int batchesDone;
   private int batchesTotal;
@@ -97,7 +99,7 @@ final class IngestRun {
         for (Map.Entry<String, Batch> entry : batches.entrySet()) {
           Batch batch = entry.getValue();
           index++;
-          if (batchesDone > 0 && config.run().reached(read, FloeWriter.since(clock, start))) {
+          if (batchesDone > 0 && config.run().reached(read, bytesTaken, batch.size(), FloeWriter.since(clock, start))) {
             outcomes.add(new BatchOutcome(batch, Status.DEFERRED, "run limit reached"));
             batchesTotal--;
             if (inputTotal.isPresent()) {
@@ -105,7 +107,9 @@ final class IngestRun {
             }
             continue;
           }
+          long inputBefore = inputBytes;
           String failure = decode(entry.getKey(), batch, inputs, index, handoff, rejects);
+          bytesTaken += batch.size().orElse(inputBytes - inputBefore);
           if (failure != null) {
             outcomes.add(new BatchOutcome(batch, Status.FAILED, failure));
           } else {

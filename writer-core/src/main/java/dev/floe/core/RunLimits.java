@@ -4,13 +4,15 @@ import dev.floe.core.config.DataSize;
 import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * How much one run takes on. Batches are never split: a run stops taking new batches once a limit
  * is reached (always taking at least one), and the rest waits for the next run.
  *
  * @param maxEvents events read (valid or not) after which no further batch is started
- * @param maxBytes input bytes a source hands to one run
+ * @param maxBytes stored input bytes one run takes: a spool or S3 prefix offers batches up to it, and
+ *     a run defers the batches (files, streams) that would take it past it
  * @param maxDuration time after which no further batch is started; zero means none
  * @param maxRejectRatio a run whose rejected share of events read exceeds this fails without
  *     committing; 1 never fails
@@ -55,7 +57,17 @@ public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration,
         settings.integer(READ_AHEAD, DEFAULT_READ_AHEAD));
   }
 
-  boolean reached(long events, Duration elapsed) {
-    return events >= maxEvents || (!maxDuration.isZero() && elapsed.compareTo(maxDuration) >= 0);
+  /**
+   * Whether a run that has taken {@code events} and {@code bytes} in {@code elapsed} starts no
+   * further batch, the next one being {@code nextSize} bytes when that is known. Like a spool's
+   * listing, a batch that would take the bytes past {@link #maxBytes} waits; a batch of unknown
+   * size waits once they have reached it.
+   */
+  boolean reached(long events, long bytes, OptionalLong nextSize, Duration elapsed) {
+    long byteLimit = maxBytes.bytes();
+    return events >= maxEvents
+        || bytes >= byteLimit
+        || (nextSize.isPresent() && nextSize.getAsLong() > byteLimit - bytes)
+        || (!maxDuration.isZero() && elapsed.compareTo(maxDuration) >= 0);
   }
 }
