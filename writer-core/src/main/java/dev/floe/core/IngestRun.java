@@ -9,6 +9,7 @@ import dev.floe.core.decode.DecodeStats;
 import dev.floe.core.decode.EventDecoder;
 import dev.floe.core.decode.RowHandoff;
 import dev.floe.core.filter.EventFilter;
+import dev.floe.core.internal.DrillHooks;
 import dev.floe.core.write.PartitionedWriter;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -134,7 +135,7 @@ final class IngestRun {
       Map<String, String> properties =
           options.sourceMark().map(mark -> Map.of(mark.property(), mark.claimId())).orElse(Map.of());
       options.beforeCommit().outcomes(List.copyOf(outcomes));
-      CrashPoint.BEFORE_COMMIT.reach();
+      DrillHooks.installed().beforeCommit();
       committing = true;
       return committer.commit(table, files, runId, included, Map.of(), properties);
     } catch (CommitUnknownException | TooManyRejectsException e) {

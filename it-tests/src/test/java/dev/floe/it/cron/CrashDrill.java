@@ -2,7 +2,6 @@ package dev.floe.it.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.floe.core.CrashPoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,7 +2,6 @@ package dev.floe.it.cron;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.floe.core.CrashPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@code floe} CLI run in its own JVM, as cron starts it: {@code java -cp <this test JVM's
- * classpath> dev.floe.cli.FloeCli ARGS}. Configuration and credentials reach it only through its
+ * classpath> dev.floe.cli.FloeCli ARGS}, or {@link CrashingFloeCli} for a run that is to crash. Configuration and credentials reach it only through its
  * environment; its output goes to files under the launcher's log directory.
  */
 final class FloeProcess {
@@ -42,10 +41,12 @@ final class FloeProcess {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(JVM_OPTIONS);
-      if (crashAt != null) {
-        command.add("-D" + CrashPoint.PROPERTY + "=" + crashAt.pointName());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+      if (crashAt == null) {
+        command.add("dev.floe.cli.FloeCli");
+      } else {
+        command.addAll(List.of(CrashingFloeCli.class.getName(), crashAt.pointName()));
       }
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.floe.cli.FloeCli"));
       command.addAll(List.of(args));
       Path out = logs.resolve("run-" + number + ".out");
       Path err = logs.resolve("run-" + number + ".err");

@@ -3,7 +3,6 @@ package dev.floe.it.cron;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.floe.core.CrashPoint;
 import dev.floe.it.faults.Fault;
 import dev.floe.it.faults.FaultProxy;
 import dev.floe.it.faults.Figures;

@@ -1,12 +1,12 @@
 package dev.floe.core.job;
 
 import dev.floe.core.Batch;
-import dev.floe.core.CrashPoint;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestOptions;
 import dev.floe.core.IngestResult;
 import dev.floe.core.RunIds;
 import dev.floe.core.commit.CommitUnknownException;
+import dev.floe.core.internal.DrillHooks;
 import dev.floe.core.source.Source;
 import java.time.Clock;
 import java.util.List;
@@ -64,7 +64,7 @@ public final class IngestJob {
     }
     String claimId = RunIds.next(clock);
     source.claim(claimId, pending);
-    CrashPoint.AFTER_CLAIM.reach();
+    DrillHooks.installed().afterClaim();
     IngestResult result;
     try {
       result = writer.ingest(pending, options.withSourceMark(key.get(), claimId)
@@ -77,12 +77,8 @@ public final class IngestJob {
       throw e;
     }
     Source.Claim.Outcome outcome = Source.Claim.Outcome.of(result.batches());
-    CrashPoint.AFTER_COMMIT.reach();
-    List<String> inTable = outcome.inTable();
-    int half = (inTable.size() + 1) / 2;
-    source.acknowledge(inTable.subList(0, half));
-    CrashPoint.MID_ACKNOWLEDGE.reach();
-    source.acknowledge(inTable.subList(half, inTable.size()));
+    DrillHooks.installed().afterCommit();
+    DrillHooks.installed().acknowledge(outcome.inTable(), source::acknowledge);
     failUnreadable(source, outcome);
     source.releaseClaim(claimId);
     return new JobResult(result, settled[0], settled[1], unsettled);

@@ -21,6 +21,8 @@ import dev.floe.core.TestTables;
 import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.commit.Committer;
 import dev.floe.core.config.Settings;
+import dev.floe.core.internal.DrillHook;
+import dev.floe.core.internal.DrillHooks;
 import dev.floe.core.source.SourceBusyException;
 import dev.floe.core.source.SpoolSource;
 import java.io.IOException;
@@ -87,6 +89,59 @@ class IngestJobTest {
     try (Stream<Path> files = Files.list(folder)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
     }
+  }
+
+  @Test
+  void anInstalledDrillHookSeesEveryWindowOfARunInOrderAndAcknowledgesForIt() throws IOException {
+    drop("a.ndjson", 1, 3, NOW.minusSeconds(60));
+    drop("b.ndjson", 1, 3, NOW.minusSeconds(50));
+    drop("c.ndjson", 1, 3, NOW.minusSeconds(40));
+    List<String> seen = new ArrayList<>();
+    DrillHook recording = new DrillHook() {
+      @Override
+      public void afterClaim() {
+        seen.add("after-claim, claims " + names(spool.resolve(".floe").resolve("claims")).size());
+      }
+
+      @Override
+      public void beforeCommit() {
+        seen.add("before-commit, rows " + tableKeys().size());
+      }
+
+      @Override
+      public void afterCommit() {
+        seen.add("after-commit, rows " + tableKeys().size());
+      }
+
+      @Override
+      public void acknowledge(List<String> batches, java.util.function.Consumer<List<String>> acknowledge) {
+        // What the drill at mid-acknowledge does: the first batch only, then it halts.
+        seen.add("acknowledge " + batches.size());
+        acknowledge.accept(batches.subList(0, 1));
+        seen.add("done " + names(spool.resolve("done")));
+        acknowledge.accept(batches.subList(1, batches.size()));
+      }
+
+      private List<String> names(Path folder) {
+        try {
+          return IngestJobTest.this.names(folder);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+
+    DrillHooks.install(recording);
+    try (SpoolSource source = spool()) {
+      new IngestJob(writer, clock).run(source, IngestOptions.defaults());
+    } finally {
+      DrillHooks.install(DrillHook.NONE);
+    }
+
+    assertThat(seen).containsExactly(
+        "after-claim, claims 1", "before-commit, rows 0", "after-commit, rows 9", "acknowledge 3", "done [a.ndjson]");
+    assertThat(names(spool.resolve("done"))).containsExactly("a.ndjson", "b.ndjson", "c.ndjson");
+    assertThat(names(spool.resolve(".floe").resolve("claims"))).isEmpty();
   }
 
   @Test
