@@ -95,7 +95,10 @@ public final class IcebergCatalogProperties {
       for (String key : List.of(S3FileIOProperties.CLIENT_FACTORY, AWS_CLIENT_FACTORY)) {
         if (config.s3().properties().containsKey(key) || config.properties().containsKey(key)) {
           throw new InvalidConfigException(
-              "Invalid config: Iceberg property " + key + " cannot be combined with " + ownFactoryFor);
+              "Invalid config: Iceberg property "
+                  + key
+                  + " cannot be combined with "
+                  + ownFactoryFor);
         }
       }
     }
