@@ -59,14 +59,24 @@ final class CrashDrill {
     }
   }
 
-  Figures run(long seed, int wantedKills, Duration budget) {
-    long deadline = System.nanoTime() + budget.toNanos();
+  /** How long a drill may take at most: far beyond what it needs, so only a hang reaches it. */
+  static final Duration CAP = Duration.ofMinutes(10);
+
+  /**
+   * Kills runs until {@code wantedKills} were killed or {@code 3 * wantedKills} runs were started
+   * for it (a run may end before its kill lands), whatever the machine's speed: {@code cap} only
+   * stops a drill that hangs, so a slow or loaded machine makes the drill longer, never weaker.
+   */
+  Figures run(long seed, int wantedKills, Duration cap) {
+    long deadline = System.nanoTime() + cap.toNanos();
+    int attempts = 0;
     drop(2);
     FloeProcess first = start();
     assertThat(first.await()).as(first.describe()).isZero();
     completed++;
     Duration typical = first.duration();
-    while (kills < wantedKills && System.nanoTime() < deadline) {
+    while (kills < wantedKills && attempts < 3 * wantedKills && System.nanoTime() < deadline) {
+      attempts++;
       drop(1 + random.nextInt(2));
       Set<String> claimsBefore = new HashSet<>(inbox.claimFiles());
       FloeProcess run = start();
@@ -82,6 +92,9 @@ final class CrashDrill {
         // Ended on its own, possibly in the instant between the wait and the kill.
         assertThat(run.await()).as(run.describe()).isZero();
         completed++;
+        // Kill moments follow the runs as they are now: later runs are often quicker than the
+        // first (which created the table), and a kill timed by the first would miss them.
+        typical = run.duration();
       } else {
         assertThat(killedWith).as(run.describe()).isEqualTo(CrashPoint.EXIT_CODE);
         kills++;
