@@ -116,6 +116,8 @@ class MaintainCommandTest {
     // The batch ledger lives in table properties: nothing left for the expiry to carry.
     assertThat(result.get("expiry").get("carried_snapshots").asInt()).isZero();
     assertThat(result.get("orphans").get("orphans_deleted").asInt()).isEqualTo(1);
+    assertThat(result.get("orphans").get("skipped").asBoolean()).isFalse();
+    assertThat(result.get("orphans").get("skip_reason").isNull()).isTrue();
     assertThat(orphan).doesNotExist();
     assertThat(parquetFiles()).hasSize(2);
 
