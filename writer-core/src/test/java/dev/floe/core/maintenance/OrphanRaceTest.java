@@ -11,15 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
-import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.InputFile;
-import org.apache.iceberg.io.LocationProvider;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,7 +124,7 @@ class OrphanRaceTest {
                 fixture.ingest("batch-" + batch, batch * 30L, 30);
               }
             });
-    return new BaseTable(new RacingOperations(ops, io), fixture.table().name());
+    return FileIoTables.withIo(fixture.table(), io);
   }
 
   /** A listing FileIO that runs a hook after each listing. */
@@ -172,47 +168,6 @@ class OrphanRaceTest {
     @Override
     public Map<String, String> properties() {
       return delegate.properties();
-    }
-  }
-
-  /** The table's own operations, with the racing FileIO. */
-  private static final class RacingOperations implements TableOperations {
-    private final TableOperations delegate;
-    private final FileIO io;
-
-    RacingOperations(TableOperations delegate, FileIO io) {
-      this.delegate = delegate;
-      this.io = io;
-    }
-
-    @Override
-    public TableMetadata current() {
-      return delegate.current();
-    }
-
-    @Override
-    public TableMetadata refresh() {
-      return delegate.refresh();
-    }
-
-    @Override
-    public void commit(TableMetadata base, TableMetadata metadata) {
-      delegate.commit(base, metadata);
-    }
-
-    @Override
-    public FileIO io() {
-      return io;
-    }
-
-    @Override
-    public String metadataFileLocation(String fileName) {
-      return delegate.metadataFileLocation(fileName);
-    }
-
-    @Override
-    public LocationProvider locationProvider() {
-      return delegate.locationProvider();
     }
   }
 }
