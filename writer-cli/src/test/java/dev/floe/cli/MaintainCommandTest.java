@@ -88,6 +88,27 @@ class MaintainCommandTest {
   }
 
   @Test
+  void onTheEmbeddedCatalogACompactionCommitThatDidNotLandDeletesItsNewFiles() throws IOException {
+    List<Path> before = parquetFiles();
+
+    // A failure Iceberg does not classify, while the commit writes the new metadata.json.
+    CliRunner.Result compact =
+        run("maintain", "compact", "--partition-min-age", "0s",
+            "-D", "catalog.property.io-impl=" + FaultyFileIO.class.getName(),
+            "-D", "catalog.property.faulty.files=.metadata.json",
+            "-D", "catalog.property.faulty.error=illegal-argument");
+
+    assertThat(compact.exitCode()).as(compact.err()).isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(compact.err())
+        .contains("Cannot commit compaction ")
+        .contains("it did not land (the embedded catalog shows no such commit)");
+    assertThat(parquetFiles()).containsExactlyInAnyOrderElementsOf(before);
+    JsonNode status = status();
+    assertThat(status.get("data_files").asInt()).isEqualTo(12);
+    assertThat(status.get("rows").asInt()).isEqualTo(INGESTS * 100);
+  }
+
+  @Test
   void recentPartitionsAreLeftAloneByDefault() {
     CliRunner.Result compact = run("maintain", "compact");
 
