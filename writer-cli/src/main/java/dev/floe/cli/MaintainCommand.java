@@ -1,5 +1,8 @@
 package dev.floe.cli;
 
+import dev.floe.catalog.CatalogConfig;
+import dev.floe.catalog.CatalogType;
+import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.config.Settings;
 import dev.floe.core.maintenance.CompactionOptions;
 import dev.floe.core.maintenance.CompactionPlan;
@@ -78,6 +81,11 @@ final class MaintainCommand implements Runnable {
     public Integer call() {
       Settings settings = configOptions.settings(parent.root.env(), flags());
       MaintenanceConfig config = MaintenanceConfig.from(settings);
+      if (CatalogConfig.from(settings).type() == CatalogType.LOCAL) {
+        // As for ingest: a failed commit that the reloaded table does not show never lands, so a
+        // compaction's new files can go rather than wait for orphan removal.
+        config = config.withCommit(config.commit().withCatalog(CommitOptions.Catalog.EMBEDDED));
+      }
       try (OpenCatalog catalog = OpenCatalog.from(settings);
           Progress drawn = Progress.on(parent.root.terminal(), json, spec.commandLine().getErr())) {
         progress = drawn;

@@ -90,6 +90,8 @@ final class MaintainFields {
     fields.put("orphans_deleted", result.orphansDeleted());
     fields.put("delete_failures", result.deleteFailures());
     fields.put("too_young", result.tooYoung());
+    fields.put("skipped", result.skipped());
+    fields.put("skip_reason", result.skipReason().orElse(null));
     fields.put("duration_ms", result.duration().toMillis());
     return fields;
   }

@@ -88,6 +88,27 @@ class MaintainCommandTest {
   }
 
   @Test
+  void onTheEmbeddedCatalogACompactionCommitThatDidNotLandDeletesItsNewFiles() throws IOException {
+    List<Path> before = parquetFiles();
+
+    // A failure Iceberg does not classify, while the commit writes the new metadata.json.
+    CliRunner.Result compact =
+        run("maintain", "compact", "--partition-min-age", "0s",
+            "-D", "catalog.property.io-impl=" + FaultyFileIO.class.getName(),
+            "-D", "catalog.property.faulty.files=.metadata.json",
+            "-D", "catalog.property.faulty.error=illegal-argument");
+
+    assertThat(compact.exitCode()).as(compact.err()).isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(compact.err())
+        .contains("Cannot commit compaction ")
+        .contains("it did not land (the embedded catalog shows no such commit)");
+    assertThat(parquetFiles()).containsExactlyInAnyOrderElementsOf(before);
+    JsonNode status = status();
+    assertThat(status.get("data_files").asInt()).isEqualTo(12);
+    assertThat(status.get("rows").asInt()).isEqualTo(INGESTS * 100);
+  }
+
+  @Test
   void recentPartitionsAreLeftAloneByDefault() {
     CliRunner.Result compact = run("maintain", "compact");
 
@@ -116,6 +137,8 @@ class MaintainCommandTest {
     // The batch ledger lives in table properties: nothing left for the expiry to carry.
     assertThat(result.get("expiry").get("carried_snapshots").asInt()).isZero();
     assertThat(result.get("orphans").get("orphans_deleted").asInt()).isEqualTo(1);
+    assertThat(result.get("orphans").get("skipped").asBoolean()).isFalse();
+    assertThat(result.get("orphans").get("skip_reason").isNull()).isTrue();
     assertThat(orphan).doesNotExist();
     assertThat(parquetFiles()).hasSize(2);
 

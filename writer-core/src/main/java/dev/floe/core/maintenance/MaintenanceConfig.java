@@ -139,4 +139,9 @@ public record MaintenanceConfig(
   public MaintenanceConfig withWrite(WriteOptions options) {
     return new MaintenanceConfig(table, compaction, expiry, orphans, manifests, options, commit);
   }
+
+  /** How maintenance commits; on the embedded catalog, {@link CommitOptions.Catalog#EMBEDDED}. */
+  public MaintenanceConfig withCommit(CommitOptions options) {
+    return new MaintenanceConfig(table, compaction, expiry, orphans, manifests, write, options);
+  }
 }

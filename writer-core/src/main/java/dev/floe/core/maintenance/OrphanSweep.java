@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
@@ -24,10 +26,15 @@ import org.slf4j.LoggerFactory;
  * the FileIO must support prefix operations.
  *
  * <p>The listing is taken before the metadata is read, so a file committed during the sweep is
- * seen as referenced; a file written but not yet committed is protected by the safety age.
+ * seen as referenced; a file written but not yet committed is protected by the safety age. A
+ * commit landing during the listing makes the sweep list again, up to {@link #LISTING_ATTEMPTS}
+ * times, and then skip this run (with a warning and the reason in its result) rather than fail.
  */
 final class OrphanSweep {
   private static final Logger LOG = LoggerFactory.getLogger(OrphanSweep.class);
+
+  /** Listings taken while commits keep landing during them, before the sweep skips this run. */
+  static final int LISTING_ATTEMPTS = 3;
 
   private final Table table;
   private final OrphanOptions options;
@@ -63,13 +70,36 @@ final class OrphanSweep {
               + " cannot list a location (it does not implement SupportsPrefixOperations); S3FileIO and"
               + " HadoopFileIO can");
     }
-    table.refresh();
+    List<FileInfo> listed = null;
+    for (int attempt = 1; listed == null; attempt++) {
+      table.refresh();
+      String before = currentMetadataFile();
+      List<FileInfo> files = new ArrayList<>();
+      listing.listPrefix(Locations.directory(table.location())).forEach(files::add);
+      table.refresh();
+      String after = currentMetadataFile();
+      if (listingHas(files, after)) {
+        listed = files;
+      } else if (Objects.equals(before, after)) {
+        throw new IllegalStateException(
+            "Cannot remove orphan files of " + table.name() + ": listing " + table.location()
+                + " did not return its current metadata file " + after
+                + ", so the listing and the metadata name files differently; nothing was deleted");
+      } else if (attempt == LISTING_ATTEMPTS) {
+        // Normal for a table ingested every minute; the next run will find the same orphans.
+        String reason =
+            "a commit landed during each of " + LISTING_ATTEMPTS + " listings of " + table.location()
+                + ", so no listing shows the table as its metadata is; nothing was deleted";
+        LOG.warn("Orphan sweep of {} skipped: {}", table.name(), reason);
+        return OrphanResult.skipped(table.name(), !delete, cutOff, reason, Duration.between(start, clock.instant()));
+      } else {
+        LOG.info(
+            "Orphan sweep of {}: a commit landed during the listing ({} -> {}); listing again ({} of {})",
+            table.name(), before, after, attempt + 1, LISTING_ATTEMPTS);
+      }
+    }
     warnAboutOtherLocations();
-    List<FileInfo> listed = new ArrayList<>();
-    listing.listPrefix(Locations.directory(table.location())).forEach(listed::add);
-    table.refresh();
     Set<String> reachable = ReachableFiles.of(table);
-    checkListingMatchesMetadata(listed);
     Classification found = classify(listed, reachable, cutOff);
     int deleted = 0;
     int failures = 0;
@@ -84,7 +114,7 @@ final class OrphanSweep {
     return new OrphanResult(
         table.name(), !delete, found.listed(), found.referenced(), cutOff,
         found.orphans().stream().map(FileInfo::location).toList(), found.orphanBytes(), found.tooYoung(), deleted,
-        failures, Duration.between(start, clock.instant()));
+        failures, Duration.between(start, clock.instant()), Optional.empty());
   }
 
   /** Pure: which listed files are orphans, given the reachable locations (normalized). */
@@ -120,24 +150,23 @@ final class OrphanSweep {
     }
   }
 
+  private String currentMetadataFile() {
+    return ((HasTableOperations) table).operations().current().metadataFileLocation();
+  }
+
   /**
-   * Refuses to go on when the listing does not return the current metadata file: then the listing
-   * and the metadata spell locations differently (another scheme or bucket alias), and every file
-   * would look like an orphan.
+   * Whether the listing returned the current metadata file. When it did not and no commit landed
+   * while it ran, the listing and the metadata spell locations differently (another scheme or
+   * bucket alias), and every file would look like an orphan: the sweep refuses to go on. When a
+   * commit landed, the listing predates it and is taken again.
    */
-  private void checkListingMatchesMetadata(List<FileInfo> listed) {
-    String current = ((HasTableOperations) table).operations().current().metadataFileLocation();
+  private boolean listingHas(List<FileInfo> listed, String current) {
     if (current == null) {
-      return;
+      return true;
     }
     String wanted = Locations.normalize(current);
     boolean underRoot = wanted.startsWith(Locations.directory(Locations.normalize(table.location())));
-    if (underRoot && listed.stream().noneMatch(file -> Locations.normalize(file.location()).equals(wanted))) {
-      throw new IllegalStateException(
-          "Cannot remove orphan files of " + table.name() + ": listing " + table.location()
-              + " did not return its current metadata file " + current
-              + ", so the listing and the metadata name files differently; nothing was deleted");
-    }
+    return !underRoot || listed.stream().anyMatch(file -> Locations.normalize(file.location()).equals(wanted));
   }
 
   /** Deletes the files; returns how many could not be deleted. */

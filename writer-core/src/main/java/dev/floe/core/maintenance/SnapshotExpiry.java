@@ -12,11 +12,14 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.io.BulkDeletionFailureException;
+import org.apache.iceberg.io.SupportsBulkOperations;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +84,10 @@ final class SnapshotExpiry {
           runId,
           "expiry " + runId,
           () -> {
-            ExpireSnapshots expire = expire(cutOff).cleanExpiredFiles(true).deleteWith(deletions::delete);
+            // Iceberg hands over the files to delete only after the commit was answered; they are
+            // collected and deleted once commit() returned, in bulk where the FileIO can.
+            deletions.clear();
+            ExpireSnapshots expire = expire(cutOff).cleanExpiredFiles(true).deleteWith(deletions::add);
             // Naming the snapshots makes Iceberg clean up by reachability: it then also deletes
             // files that a retained snapshot removed from the table (e.g. compaction inputs), which
             // its incremental cleanup leaves until that snapshot expires too. The age and count
@@ -94,16 +100,17 @@ final class SnapshotExpiry {
           // answered commit, so after a lost answer they are left to orphan removal.
           reloaded -> expiring.stream().noneMatch(id -> reloaded.snapshot(id) != null) ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
+    deletions.delete();
     table.refresh();
     Set<Long> remaining = new HashSet<>(ids(snapshots()));
     List<Long> expired = before.stream().map(Snapshot::snapshotId).filter(id -> !remaining.contains(id)).toList();
     deleteUnnamedLedgerFiles(before, remaining);
     LOG.info(
         "Expiry of {}: expired {} snapshots committed before {}; deleted {} data files and {} manifests",
-        table.name(), expired.size(), cutOff, deletions.data.get(), deletions.manifests.get());
+        table.name(), expired.size(), cutOff, deletions.data, deletions.manifests);
     return new ExpiryResult(
         table.name(), false, cutOff, options.retainLast(), before.size(), remaining.size(), expired, carry.snapshots(),
-        carry.digests(), carry.remove().size(), deletions.data.get(), deletions.manifests.get(),
+        carry.digests(), carry.remove().size(), deletions.data, deletions.manifests,
         Duration.between(start, clock.instant()));
   }
 
@@ -113,24 +120,56 @@ final class SnapshotExpiry {
    */
   private void deleteUnnamedLedgerFiles(List<Snapshot> before, Set<Long> remaining) {
     Set<String> named = BatchLedger.ledgerFiles(table);
-    int deleted = 0;
+    List<String> unnamed = new ArrayList<>();
     for (Snapshot snapshot : before) {
       if (remaining.contains(snapshot.snapshotId())) {
         continue;
       }
       Optional<String> file = BatchLedger.ledgerFile(table, snapshot);
       if (file.isPresent() && !named.contains(file.get())) {
-        try {
-          table.io().deleteFile(file.get());
-          deleted++;
-        } catch (RuntimeException e) {
-          LOG.warn("Expiry of {}: cannot delete batch ledger file {}: {}", table.name(), file.get(), e.toString());
-        }
+        unnamed.add(file.get());
       }
     }
+    int deleted = deleteFiles(unnamed, "batch ledger files");
     if (deleted > 0) {
       LOG.info("Expiry of {}: deleted {} batch ledger files that only expired snapshots named", table.name(), deleted);
     }
+  }
+
+  /**
+   * Deletes the files with the FileIO's bulk delete where it has one (S3FileIO: batched
+   * DeleteObjects requests instead of one request per file), else one by one; returns how many
+   * were deleted. A failure is logged and
+   * leaves the file to orphan removal.
+   */
+  private int deleteFiles(List<String> locations, String what) {
+    if (locations.isEmpty()) {
+      return 0;
+    }
+    if (table.io() instanceof SupportsBulkOperations bulk) {
+      try {
+        bulk.deleteFiles(locations);
+        return locations.size();
+      } catch (BulkDeletionFailureException e) {
+        LOG.warn(
+            "Expiry of {}: {} of {} {} could not be deleted, left to orphan removal: {}",
+            table.name(), e.numberFailedObjects(), locations.size(), what, e.getMessage());
+        return locations.size() - e.numberFailedObjects();
+      } catch (RuntimeException e) {
+        LOG.warn("Expiry of {}: cannot delete {} {}, left to orphan removal: {}", table.name(), locations.size(), what, e.toString());
+        return 0;
+      }
+    }
+    int deleted = 0;
+    for (String location : locations) {
+      try {
+        table.io().deleteFile(location);
+        deleted++;
+      } catch (RuntimeException e) {
+        LOG.warn("Expiry of {}: cannot delete {}, left to orphan removal: {}", table.name(), location, e.toString());
+      }
+    }
+    return deleted;
   }
 
   private ExpireSnapshots expire(Instant cutOff) {
@@ -159,16 +198,29 @@ final class SnapshotExpiry {
   }
 
   /**
-   * Deletes what Iceberg's cleanup hands over, counting manifests and manifest lists (Avro) apart
-   * from data, delete and statistics files.
+   * What Iceberg's cleanup hands over, deleted after the commit, counting manifests and manifest
+   * lists (Avro) apart from data, delete and statistics files.
    */
   private final class Deletions {
-    private final AtomicInteger data = new AtomicInteger();
-    private final AtomicInteger manifests = new AtomicInteger();
+    private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+    private int data;
+    private int manifests;
 
-    void delete(String location) {
-      table.io().deleteFile(location);
-      (location.endsWith(".avro") ? manifests : data).incrementAndGet();
+    void add(String location) {
+      pending.add(location);
+    }
+
+    /** Forgets what an earlier attempt collected. */
+    void clear() {
+      pending.clear();
+    }
+
+    void delete() {
+      List<String> avro = pending.stream().filter(location -> location.endsWith(".avro")).toList();
+      List<String> others = pending.stream().filter(location -> !location.endsWith(".avro")).toList();
+      pending.clear();
+      data += deleteFiles(others, "data and statistics files");
+      manifests += deleteFiles(avro, "manifests");
     }
   }
 }
