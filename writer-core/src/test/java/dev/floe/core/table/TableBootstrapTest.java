@@ -75,17 +75,31 @@ class TableBootstrapTest {
   }
 
   @Test
-  void listElementsWidenAndBecomeOptional() {
+  void listElementsWidenBecomeOptionalAndTheirStructsGainFields() {
     HadoopCatalog catalog = TestTables.catalog(warehouse);
     catalog.createTable(
         TestTables.EVENTS,
-        new Schema(Types.NestedField.optional(1, "counts", Types.ListType.ofRequired(2, Types.IntegerType.get()))));
-    Schema wanted = new Schema(Types.NestedField.optional(1, "counts", Types.ListType.ofOptional(2, Types.LongType.get())));
+        new Schema(
+            Types.NestedField.optional(1, "counts", Types.ListType.ofRequired(2, Types.IntegerType.get())),
+            Types.NestedField.optional(
+                3, "lines", Types.ListType.ofOptional(4, Types.StructType.of(Types.NestedField.required(5, "sku", Types.StringType.get()))))));
+    Schema wanted =
+        new Schema(
+            Types.NestedField.optional(1, "counts", Types.ListType.ofOptional(2, Types.LongType.get())),
+            Types.NestedField.optional(
+                3,
+                "lines",
+                Types.ListType.ofOptional(
+                    4,
+                    Types.StructType.of(
+                        Types.NestedField.required(5, "sku", Types.StringType.get()),
+                        Types.NestedField.optional(6, "note", Types.StringType.get())))));
 
     Table table = TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, explicit(wanted));
 
     assertThat(table.schema().findField("counts.element").type()).isEqualTo(Types.LongType.get());
     assertThat(table.schema().findField("counts.element").isOptional()).isTrue();
+    assertThat(table.schema().findField("lines.element.note").type()).isEqualTo(Types.StringType.get());
   }
 
   @Test
