@@ -3,6 +3,11 @@ package dev.floe.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.spy;
+
+import dev.floe.core.commit.Committer;
 import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import java.io.IOException;
@@ -62,13 +67,17 @@ class SchemaEvolutionIngestTest {
   }
 
   private IngestResult ingest(String definition, String... lines) throws IOException {
+    return ingest(null, definition, lines);
+  }
+
+  private IngestResult ingest(Committer committer, String definition, String... lines) throws IOException {
     Path schema = Files.writeString(dir.resolve("stream-" + System.nanoTime() + ".json"), definition);
     Path input = dir.resolve("in-" + System.nanoTime() + ".ndjson");
     Files.writeString(input, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     IngestConfig config =
         IngestConfig.from(Settings.of(Map.of(IngestConfig.SCHEMA_FILE, schema.toString(), IngestConfig.TABLE, "s.t"), "test"))
             .withDeadLetterDirectory(dir.resolve("dead"));
-    return FloeWriter.builder(catalog).config(config).build().ingest(Batch.ofFile(input));
+    return FloeWriter.builder(catalog).config(config).committer(committer).build().ingest(Batch.ofFile(input));
   }
 
   private Table table() {
@@ -171,6 +180,29 @@ class SchemaEvolutionIngestTest {
     assertThat(after.schema().findField("tag")).as("not even the acceptable part is applied").isNull();
     assertThat(after.currentSnapshot().snapshotId()).isEqualTo(before.currentSnapshot().snapshotId());
     assertThat(TestTables.rows(after)).hasSize(1);
+  }
+
+  @Test
+  void aRunThatDiesBetweenTheSchemaCommitAndTheDataCommitLeavesTheNextRunNothingToEvolve() throws IOException {
+    ingest(V1, "{\"id\":\"a\",\"ts\":1767139201000,\"qty\":1}");
+    long snapshot = table().currentSnapshot().snapshotId();
+    Committer dying = spy(new Committer(IngestConfig.defaults().commit()));
+    doThrow(new IllegalStateException("killed")).when(dying).commit(any(), any(), any(), any(), any(), any());
+    String event = "{\"id\":\"b\",\"ts\":1767139202000,\"qty\":5000000000,\"tag\":\"t\"}";
+
+    assertThatThrownBy(() -> ingest(dying, V2, event)).hasMessage("killed");
+    Table between = table();
+    assertThat(between.schemas()).hasSize(2);
+    assertThat(between.currentSnapshot().snapshotId()).isEqualTo(snapshot);
+    assertThat(TestTables.rows(between)).hasSize(1);
+
+    IngestResult again = ingest(V2, event);
+
+    assertThat(again.eventsWritten()).isEqualTo(1);
+    Table after = table();
+    assertThat(after.schemas()).hasSize(2);
+    assertThat(after.currentSnapshot().schemaId()).isEqualTo(after.schema().schemaId());
+    assertThat(TestTables.rows(after)).extracting(r -> r.getField("qty")).containsExactlyInAnyOrder(1L, 5_000_000_000L);
   }
 
   @Test
