@@ -124,7 +124,12 @@ final class StatusCommand implements Callable<Integer> {
       }
       @SuppressWarnings("unchecked")
       List<String> changes = (List<String>) entry.get("changes");
-      line.append(changes.isEmpty() ? (history.indexOf(entry) == 0 ? ": created" : ": no column changes") : ": " + String.join(", ", changes));
+      if (history.indexOf(entry) == 0) {
+        // Expiry may have removed the schemas before it: then it is only the oldest one kept.
+        line.append((Integer) entry.get("schema_id") == 0 ? ": created" : ": oldest kept schema");
+      } else {
+        line.append(changes.isEmpty() ? ": no column changes" : ": " + String.join(", ", changes));
+      }
       out.println(line);
     }
   }
