@@ -2,6 +2,7 @@ package dev.floe.cli;
 
 import dev.floe.core.IngestConfig;
 import dev.floe.core.config.Settings;
+import dev.floe.core.table.SchemaHistory;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,8 @@ final class StatusCommand implements Callable<Integer> {
       columns.put(column.name(), column.type() + (column.isRequired() ? " required" : ""));
     }
     status.put("schema", columns);
+    status.put("schema_id", table.schema().schemaId());
+    status.put("schema_history", SchemaHistory.of(table).stream().map(StatusCommand::historyEntry).toList());
     status.put("partition_spec", table.spec().fields().stream().map(field -> field.transform() + "(" + table.schema().findColumnName(field.sourceId()) + ")").toList());
     status.put("sort_order", table.sortOrder().toString().replace('\n', ' '));
     int snapshots = 0;
@@ -71,6 +74,16 @@ final class StatusCommand implements Callable<Integer> {
     return status;
   }
 
+  private static Map<String, Object> historyEntry(SchemaHistory.Entry entry) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("schema_id", entry.schemaId());
+    fields.put("current", entry.current());
+    fields.put("since", entry.since().map(Object::toString).orElse(null));
+    fields.put("since_snapshot_id", entry.sinceSnapshotId().orElse(null));
+    fields.put("changes", entry.changes());
+    return fields;
+  }
+
   private void print(Map<String, Object> status, PrintWriter out) {
     if (json) {
       out.println(Json.line(status));
@@ -79,6 +92,7 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("Location   %s%n", status.get("location"));
       out.printf("Schema     %s%n", status.get("schema"));
       out.printf("Partition  %s%n", status.get("partition_spec"));
+      printHistory(status, out);
       out.printf("Snapshots  %s (current %s)%n", status.get("snapshots"), status.get("current_snapshot_id"));
       out.printf("Data       %s rows in %s files, %s%n", status.get("rows"), status.get("data_files"),
           IngestCommand.humanBytes((Long) status.get("bytes")));
@@ -90,5 +104,33 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     out.flush();
+  }
+
+  /** One line per schema: {@code 1 (current) since 2026-...Z, snapshot 42: added tag string}. */
+  private static void printHistory(Map<String, Object> status, PrintWriter out) {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> history = (List<Map<String, Object>>) status.get("schema_history");
+    out.println("Schema history");
+    for (Map<String, Object> entry : history) {
+      StringBuilder line = new StringBuilder("  ").append(entry.get("schema_id"));
+      if ((Boolean) entry.get("current")) {
+        line.append(" (current)");
+      }
+      line.append(entry.get("since") == null ? " since unknown (no kept snapshot or metadata log entry)" : " since " + entry.get("since"));
+      if (entry.get("since_snapshot_id") != null) {
+        line.append(", snapshot ").append(entry.get("since_snapshot_id"));
+      } else if (entry.get("since") != null) {
+        line.append(" (from the metadata log: no kept snapshot was written with it)");
+      }
+      @SuppressWarnings("unchecked")
+      List<String> changes = (List<String>) entry.get("changes");
+      if (history.indexOf(entry) == 0) {
+        // Expiry may have removed the schemas before it: then it is only the oldest one kept.
+        line.append((Integer) entry.get("schema_id") == 0 ? ": created" : ": oldest kept schema");
+      } else {
+        line.append(changes.isEmpty() ? ": no column changes" : ": " + String.join(", ", changes));
+      }
+      out.println(line);
+    }
   }
 }

@@ -14,6 +14,7 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortDirection;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class TableBootstrapTest {
   }
 
   @Test
-  void anExplicitSchemaMustMatchAnExistingTable() {
+  void anExplicitSchemaThatLeavesOutARequiredColumnIsRefusedAndNothingElseIsApplied() {
     HadoopCatalog catalog = TestTables.catalog(warehouse);
     catalog.createTable(
         TestTables.EVENTS,
@@ -61,15 +62,125 @@ class TableBootstrapTest {
             Types.NestedField.required(1, "do_id", Types.StringType.get()),
             Types.NestedField.required(2, "seq", Types.LongType.get()),
             Types.NestedField.optional(3, "key", Types.StringType.get()));
-    TableDefinition definition = new TableDefinition(wanted, true, PartitionSpec.unpartitioned(), List.of(), Map.of());
 
-    assertThatThrownBy(() -> TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, definition))
+    assertThatThrownBy(() -> TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, explicit(wanted)))
         .isInstanceOf(IncompatibleTableException.class)
         .hasMessage(
-            "Cannot write table do_state.changes: it is not compatible with floe's schema:"
-                + " column 'seq' is int in the table but long in the schema;"
-                + " column 'key' is missing from the table;"
-                + " required column 'tenant' of the table is not in the schema");
+            "Cannot evolve table do_state.changes to the schema definition (the table is left unchanged):"
+                + " required column 'tenant' of the table is not in the definition: floe would write null into it,"
+                + " and it never drops or renames a column");
+    Table table = catalog.loadTable(TestTables.EVENTS);
+    assertThat(table.schemas()).hasSize(1);
+    assertThat(table.schema().findField("seq").type()).isEqualTo(Types.IntegerType.get());
+  }
+
+  @Test
+  void listElementsWidenBecomeOptionalAndTheirStructsGainFields() {
+    HadoopCatalog catalog = TestTables.catalog(warehouse);
+    catalog.createTable(
+        TestTables.EVENTS,
+        new Schema(
+            Types.NestedField.optional(1, "counts", Types.ListType.ofRequired(2, Types.IntegerType.get())),
+            Types.NestedField.optional(
+                3, "lines", Types.ListType.ofOptional(4, Types.StructType.of(Types.NestedField.required(5, "sku", Types.StringType.get()))))));
+    Schema wanted =
+        new Schema(
+            Types.NestedField.optional(1, "counts", Types.ListType.ofOptional(2, Types.LongType.get())),
+            Types.NestedField.optional(
+                3,
+                "lines",
+                Types.ListType.ofOptional(
+                    4,
+                    Types.StructType.of(
+                        Types.NestedField.required(5, "sku", Types.StringType.get()),
+                        Types.NestedField.optional(6, "note", Types.StringType.get())))));
+
+    Table table = TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, explicit(wanted));
+
+    assertThat(table.schema().findField("counts.element").type()).isEqualTo(Types.LongType.get());
+    assertThat(table.schema().findField("counts.element").isOptional()).isTrue();
+    assertThat(table.schema().findField("lines.element.note").type()).isEqualTo(Types.StringType.get());
+  }
+
+  @Test
+  void aDryRunPlansTheEvolutionButLeavesTheTableAsItWas() {
+    HadoopCatalog catalog = TestTables.catalog(warehouse);
+    catalog.createTable(TestTables.EVENTS, new Schema(Types.NestedField.required(1, "id", Types.StringType.get())));
+    Schema wanted =
+        new Schema(
+            Types.NestedField.required(1, "id", Types.StringType.get()),
+            Types.NestedField.optional(2, "tag", Types.StringType.get()));
+
+    Table preview = TableBootstrap.loadOrPreview(catalog, TestTables.EVENTS, explicit(wanted));
+
+    assertThat(preview.schema().findField("tag")).isNull();
+    assertThat(catalog.loadTable(TestTables.EVENTS).schemas()).hasSize(1);
+    Schema refused = new Schema(Types.NestedField.required(1, "id", Types.IntegerType.get()));
+    assertThatThrownBy(() -> TableBootstrap.loadOrPreview(catalog, TestTables.EVENTS, explicit(refused)))
+        .isInstanceOf(IncompatibleTableException.class)
+        .hasMessageContaining("field 'id' is string in the table and int in the definition");
+  }
+
+  @Test
+  void twoWritersEvolvingAtOnceBothGetTheirColumnsAndTheSameOneOnce() {
+    HadoopCatalog catalog = TestTables.catalog(warehouse);
+    catalog.createTable(TestTables.EVENTS, new Schema(Types.NestedField.required(1, "id", Types.StringType.get())));
+    Table first = catalog.loadTable(TestTables.EVENTS);
+    Table second = catalog.loadTable(TestTables.EVENTS);
+    Table third = catalog.loadTable(TestTables.EVENTS);
+    Schema withA =
+        new Schema(
+            Types.NestedField.required(1, "id", Types.StringType.get()),
+            Types.NestedField.optional(2, "a", Types.StringType.get()));
+    Schema withB =
+        new Schema(
+            Types.NestedField.required(1, "id", Types.StringType.get()),
+            Types.NestedField.optional(2, "b", Types.LongType.get()));
+
+    TableBootstrap.evolve(first, TestTables.EVENTS, explicit(withA));
+    // second and third still hold the metadata from before: their commits conflict, and each plans
+    // again on the table as the first writer left it.
+    TableBootstrap.evolve(second, TestTables.EVENTS, explicit(withA));
+    TableBootstrap.evolve(third, TestTables.EVENTS, explicit(withB));
+
+    Table table = catalog.loadTable(TestTables.EVENTS);
+    assertThat(table.schema().columns()).extracting(Types.NestedField::name).containsExactly("id", "a", "b");
+    assertThat(table.schemas()).as("the schema the second writer wanted was there already").hasSize(3);
+  }
+
+  @Test
+  void aDefinitionBehindTheTableIsNoNarrowingButOneNarrowerThanEverIs() {
+    HadoopCatalog catalog = TestTables.catalog(warehouse);
+    Schema v1 =
+        new Schema(
+            Types.NestedField.required(1, "id", Types.StringType.get()),
+            Types.NestedField.required(2, "n", Types.IntegerType.get()));
+    Schema v2 =
+        new Schema(
+            Types.NestedField.required(1, "id", Types.StringType.get()),
+            Types.NestedField.optional(2, "n", Types.LongType.get()));
+    catalog.createTable(TestTables.EVENTS, v1);
+    TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, explicit(v2));
+
+    Table behind = TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, explicit(v1));
+
+    assertThat(behind.schema().findField("n").type()).isEqualTo(Types.LongType.get());
+    assertThat(behind.schema().findField("n").isOptional()).isTrue();
+    assertThat(behind.schemas()).hasSize(2);
+    TableIdentifier other = TableIdentifier.of("do_state", "other");
+    catalog.createTable(other, v2);
+    assertThatThrownBy(() -> TableBootstrap.loadOrCreate(catalog, other, explicit(v1)))
+        .isInstanceOf(IncompatibleTableException.class)
+        .hasMessage(
+            "Cannot evolve table do_state.other to the schema definition (the table is left unchanged):"
+                + " field 'n' is optional in the table and required in the definition: Iceberg cannot make a column"
+                + " required, since the rows already written may hold null;"
+                + " field 'n' is long in the table and int in the definition: a type is never narrowed, since the rows"
+                + " already written may not fit");
+  }
+
+  private static TableDefinition explicit(Schema schema) {
+    return new TableDefinition(schema, true, PartitionSpec.unpartitioned(), List.of(), Map.of());
   }
 
   @Test
