@@ -24,7 +24,7 @@ import picocli.CommandLine;
  * that environment, as an operator would pass them: never as arguments.
  */
 final class FloeCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, String> env;
 

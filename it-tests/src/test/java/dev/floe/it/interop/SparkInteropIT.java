@@ -8,6 +8,7 @@ import dev.floe.it.servers.Endpoints;
 import dev.floe.it.servers.ListeningSockets;
 import dev.floe.it.servers.ServersExtension;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -236,6 +237,97 @@ class SparkInteropIT {
     JsonNode again = floe.ingest(table, dir.resolve("dead-letters"), inputs.get(0));
     assertThat(again.get("committed").asBoolean()).isFalse();
     assertThat(again.get("batches_skipped").asInt()).isEqualTo(1);
+  }
+
+  /**
+   * A stream definition as Pipelines' API takes it (nested structs in a list in a struct, binary,
+   * json, uint64, decimal), then a v2 that adds optional fields (one inside the list's struct) and
+   * widens int32 to int64, then a writer still on v1: Spark reads every row, value for value, the
+   * old ones with nulls in the new columns.
+   */
+  @Test
+  void sparkReadsNestedTypesAndAnEvolvedStreamDefinition(SparkSql spark, Endpoints endpoints) throws IOException {
+    String table = uniqueNamespace() + ".orders";
+    String sparkTable = CATALOG + "." + table;
+    FloeCommand floe = FloeCommand.on(endpoints);
+    String v1 = """
+        {"name": "orders", "format": {"type": "json", "timestamp_format": "unix_millis", "unstructured": false},
+         "schema": {"fields": [
+           {"name": "id", "type": "string", "required": true},
+           {"name": "ts", "type": "timestamp", "required": true, "unit": "millisecond"},
+           {"name": "qty", "type": "int32"},
+           {"name": "blob", "type": "binary"},
+           {"name": "meta", "type": "json"},
+           {"name": "u64", "type": "uint64"},
+           {"name": "order", "type": "struct", "fields": [
+             {"name": "lines", "type": "list", "element": {"type": "struct", "fields": [
+               {"name": "sku", "type": "string", "required": true},
+               {"name": "price", "type": "decimal128", "precision": 10, "scale": 2}]}}]}]},
+         "http": {"enabled": true, "authentication": true}}
+        """;
+    String v2 = v1.replace("{\"name\": \"qty\", \"type\": \"int32\"}",
+            "{\"name\": \"qty\", \"type\": \"int64\"}, {\"name\": \"note\", \"type\": \"string\"}")
+        .replace("{\"name\": \"sku\", \"type\": \"string\", \"required\": true},",
+            "{\"name\": \"sku\", \"type\": \"string\", \"required\": true}, {\"name\": \"color\", \"type\": \"string\"},");
+    assertThat(v2).contains("int64").contains("color");
+
+    ingestWith(floe, table, v1, "v1.ndjson",
+        "{\"id\":\"a\",\"ts\":1767139201000,\"qty\":3,\"blob\":\"AAEC/w==\",\"meta\":{\"k\":[1,2.50]},"
+            + "\"u64\":\"18446744073709551615\",\"order\":{\"lines\":[{\"sku\":\"A\",\"price\":\"12.30\"},{\"sku\":\"B\"}]}}",
+        "{\"id\":\"b\",\"ts\":1767139202000}");
+    ingestWith(floe, table, v2, "v2.ndjson",
+        "{\"id\":\"c\",\"ts\":1767139203000,\"qty\":5000000000,\"note\":\"n\","
+            + "\"order\":{\"lines\":[{\"sku\":\"C\",\"color\":\"red\",\"price\":0.5}]}}");
+    ingestWith(floe, table, v1, "v1-again.ndjson", "{\"id\":\"d\",\"ts\":1767139204000,\"qty\":7}");
+
+    List<JsonNode> rows = spark.sql("SELECT id, unix_millis(ts) AS ts_ms, qty, typeof(qty) AS qty_type, note,"
+        + " base64(blob) AS blob, meta, CAST(u64 AS STRING) AS u64, size(`order`.lines) AS lines,"
+        + " try_element_at(`order`.lines, 1).sku AS sku1, CAST(try_element_at(`order`.lines, 1).price AS STRING) AS price1,"
+        + " try_element_at(`order`.lines, 1).color AS color1, try_element_at(`order`.lines, 2).sku AS sku2,"
+        + " try_element_at(`order`.lines, 2).price AS price2 FROM " + sparkTable + " ORDER BY id");
+
+    assertThat(rows).extracting(row -> row.get("id").asText()).containsExactly("a", "b", "c", "d");
+    assertThat(rows).allSatisfy(row -> assertThat(row.get("qty_type").asText()).isEqualTo("bigint"));
+    JsonNode a = rows.get(0);
+    assertThat(a.get("ts_ms").asLong()).isEqualTo(1767139201000L);
+    assertThat(a.get("qty").asLong()).isEqualTo(3);
+    assertThat(a.get("blob").asText()).isEqualTo("AAEC/w==");
+    assertThat(a.get("meta").asText()).isEqualTo("{\"k\":[1,2.50]}");
+    assertThat(a.get("u64").asText()).isEqualTo("18446744073709551615");
+    assertThat(a.get("lines").asInt()).isEqualTo(2);
+    assertThat(a.get("sku1").asText()).isEqualTo("A");
+    assertThat(a.get("price1").asText()).isEqualTo("12.30");
+    assertThat(a.get("sku2").asText()).isEqualTo("B");
+    // Spark's rows leave null fields out: written before v2, so no note and no color.
+    assertThat(a.has("note")).isFalse();
+    assertThat(a.has("color1")).isFalse();
+    assertThat(a.has("price2")).isFalse();
+    JsonNode b = rows.get(1);
+    assertThat(b.get("ts_ms").asLong()).isEqualTo(1767139202000L);
+    assertThat(b.has("qty")).isFalse();
+    assertThat(b.has("blob")).isFalse();
+    assertThat(b.has("sku1")).isFalse();
+    JsonNode c = rows.get(2);
+    assertThat(c.get("qty").asLong()).isEqualTo(5_000_000_000L);
+    assertThat(c.get("note").asText()).isEqualTo("n");
+    assertThat(c.get("sku1").asText()).isEqualTo("C");
+    assertThat(c.get("color1").asText()).isEqualTo("red");
+    assertThat(c.get("price1").asText()).isEqualTo("0.50");
+    JsonNode d = rows.get(3);
+    assertThat(d.get("qty").asLong()).isEqualTo(7);
+    assertThat(d.has("note")).isFalse();
+  }
+
+  private void ingestWith(FloeCommand floe, String table, String definition, String name, String... lines)
+      throws IOException {
+    Path schema = Files.writeString(dir.resolve(name + ".stream.json"), definition);
+    Path input = Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
+    FloeCommand.Result result = floe.run("ingest", "--json", "--table", table, "--dead-letter-dir",
+        dir.resolve("dead-letters").toString(), "-D", "schema.file=" + schema, input.toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode summary = FloeCommand.JSON.readTree(result.out());
+    assertThat(summary.get("events_written").asLong()).as(result.out()).isEqualTo(lines.length);
+    assertThat(summary.get("events_rejected").asLong()).as(result.out()).isZero();
   }
 
   @Test
