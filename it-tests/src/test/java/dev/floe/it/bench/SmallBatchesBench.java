@@ -117,7 +117,13 @@ class SmallBatchesBench {
     List<byte[]> contents = new ArrayList<>(batches);
     for (int i = 0; i < batches; i++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      new EventGenerator((name.hashCode() * 1_000_003L) + i).write(perBatch, out);
+      // One producer's flush: its events fall within a minute, and producers flush one after
+      // another (a second apart), so a run's batches cover a few partitions in order. (The
+      // generator's default spreads each batch's events over 5 days in order: with
+      // write.max-open-files=4 every row would then close a file, which is the partition fan-out
+      // problem, not per-batch overhead.)
+      new EventGenerator((name.hashCode() * 1_000_003L) + i, 1000, EventGenerator.DEFAULT_START.plusSeconds(i),
+          Duration.ofMinutes(1), 0.03, 1000).write(perBatch, out);
       contents.add(out.toByteArray());
     }
     return contents;
