@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -155,17 +158,39 @@ public final class S3PrefixSource implements Source {
     s3.putObject(b -> b.bucket(bucket).key(prefix + ".floe/claims/" + claimId + ".claim"), RequestBody.fromString(text));
   }
 
+  /**
+   * Deletes the acknowledged objects (after copying each under {@code done/} when {@code
+   * keepDone}) with one DeleteObjects request per {@value #DELETE_BATCH} keys instead of one
+   * request each: a run of 5,000 small objects made 5,000 DELETEs, one after another. A key that
+   * is already gone counts as deleted (S3 says so too), so an acknowledgement repeated after a crash
+   * is harmless; any other per-key error fails it, naming the key.
+   */
   @Override
   public void acknowledge(List<String> batchSources) {
+    List<String> keys = new ArrayList<>(batchSources.size());
     for (String source : batchSources) {
       String key = keyOf(source);
-      if (keepDone) {
-        moveTo(key, "done/");
-      } else {
-        s3.deleteObject(b -> b.bucket(bucket).key(key));
+      if (!keepDone || copyTo(key, "done/") != null) {
+        keys.add(key);
+      }
+    }
+    for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+      List<ObjectIdentifier> chunk = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
+          .map(key -> ObjectIdentifier.builder().key(key).build())
+          .toList();
+      DeleteObjectsResponse response =
+          s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(chunk).quiet(true)));
+      for (S3Error error : response.errors()) {
+        if (!"NoSuchKey".equals(error.code())) {
+          throw new IllegalStateException("Cannot delete s3://" + bucket + "/" + error.key() + " after its commit: "
+              + error.code() + " " + error.message() + " (the next run skips it as already committed)");
+        }
       }
     }
   }
+
+  /** Keys per DeleteObjects request: S3's limit. */
+  static final int DELETE_BATCH = 1000;
 
   @Override
   public void releaseClaim(String claimId) {
@@ -183,13 +208,21 @@ public final class S3PrefixSource implements Source {
 
   /** Copies {@code key} under {@code <prefix><folder>} and deletes it; null when it is already gone. */
   private String moveTo(String key, String folder) {
+    String target = copyTo(key, folder);
+    if (target != null) {
+      s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+    return target;
+  }
+
+  /** Copies {@code key} under {@code <prefix><folder>}; null when it is already gone. */
+  private String copyTo(String key, String folder) {
     String target = prefix + folder + key.substring(prefix.length());
     try {
       s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(target));
     } catch (NoSuchKeyException e) {
       return null; // Moved by an earlier attempt.
     }
-    s3.deleteObject(b -> b.bucket(bucket).key(key));
     return target;
   }
 
