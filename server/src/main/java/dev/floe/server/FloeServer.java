@@ -78,6 +78,11 @@ public final class FloeServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** For tests that start a shutdown by hand. */
+  IngestHandler handler() {
+    return handler;
+  }
+
   public String bind() {
     return config.bind();
   }
