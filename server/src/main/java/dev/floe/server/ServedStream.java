@@ -66,6 +66,8 @@ final class ServedStream {
     this.spool = new WriteAheadSpool(config.spoolDirectory().resolve(name), config.rollSize().bytes(),
         config.rollInterval(), config.rollInactivity(), clock, rolled::add);
     this.committer = new Thread(this::commitLoop, "floe-serve-commit-" + name);
+    // Shutdown is explicit (drain); a server that failed to start must not be kept alive by it.
+    this.committer.setDaemon(true);
   }
 
   String name() {
