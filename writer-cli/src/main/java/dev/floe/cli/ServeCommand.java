@@ -110,24 +110,21 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Listening on " + server.scheme() + "://" + hostForUrl(server.bind()) + ":" + server.port() + " (spool "
         + config.spoolDirectory() + ")");
     out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    int[] exit = {ExitCodes.OK};
-    // SIGTERM and SIGINT run the shutdown hooks: stop taking requests, commit the spool, then exit
-    // with the outcome (halt, since the JVM would otherwise exit 143 for a signal).
-    Thread hook = new Thread(() -> {
-      boolean committed = server.shutdown(Instant.now().plus(config.shutdownTimeout()));
-      catalogs.forEach(OpenCatalog::close);
-      exit[0] = committed ? ExitCodes.OK : ExitCodes.RETRYABLE;
-      err.println(committed ? "floe serve: stopped; everything accepted is committed"
-          : "floe serve: stopped with " + server.spooledBytes() + " bytes not yet committed in " + config.spoolDirectory()
-              + "; the next start commits them");
-      err.flush();
-      stopped.countDown();
-      Runtime.getRuntime().halt(exit[0]);
-    }, "floe-serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    stopped.await();
-    return exit[0];
+    // SIGTERM and SIGINT are handled here, not in a shutdown hook: hooks run side by side, and
+    // Iceberg's worker pool stops in its own hook, so a commit made from one fails. The drain runs
+    // on this thread with every pool alive, and the JVM exits (running the hooks) after it.
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+    }
+    stop.await();
+    boolean committed = server.shutdown(Instant.now().plus(config.shutdownTimeout()));
+    catalogs.forEach(OpenCatalog::close);
+    err.println(committed ? "floe serve: stopped; everything accepted is committed"
+        : "floe serve: stopped with " + server.spooledBytes() + " bytes not yet committed in " + config.spoolDirectory()
+            + "; the next start commits them");
+    err.flush();
+    return committed ? ExitCodes.OK : ExitCodes.RETRYABLE;
   }
 
   /** Each stream with the settings of its writer: its definition file and its table. */
