@@ -157,7 +157,7 @@ async function checkObject(name, events) {
  */
 async function startRelay(upstream, faults) {
   const keys = new Map();
-  const counts = { posts: 0, forwarded: 0, lostAnswers: 0, refused: 0 };
+  const counts = { posts: 0, forwarded: 0, lostAnswers: 0, refused: 0, rejected: 0 };
   const problems = [];
   const server = http.createServer(async (req, res) => {
     const chunks = [];
@@ -187,6 +187,10 @@ async function startRelay(upstream, faults) {
       const answer = await fetch(new URL(req.url, upstream), { method: req.method, headers, body });
       const text = await answer.text();
       counts.forwarded++;
+      if (answer.ok) {
+        // Events floe dead-lettered: the Worker's events are all valid, so this stays 0.
+        counts.rejected += JSON.parse(text).rejected ?? 0;
+      }
       if (faults && first && ordinal % 4 === 2) {
         counts.lostAnswers++;
         req.socket.destroy();

@@ -62,7 +62,7 @@ class WorkerExampleIT {
     Path warehouse = dir.resolve("warehouse");
     Child serve = Child.start("floe serve", dir.resolve("serve"), dir, javaCommand("serve", "--port", "0",
         "--spool-dir", dir.resolve("spool").toString(), "--warehouse", warehouse.toString(), "--table", TABLE,
-        "-D", "serve.roll-interval=2s"), Map.of("FLOE_SERVE_TOKEN", token));
+        "--dead-letter-dir", dir.resolve("dead-letters").toString(), "-D", "serve.roll-interval=2s"), Map.of("FLOE_SERVE_TOKEN", token));
     Path sent = dir.resolve("sent.ndjson");
     JsonNode summary;
     try {
@@ -87,6 +87,7 @@ class WorkerExampleIT {
     assertThat(summary.get("events").asInt()).isEqualTo(expected.size()).isGreaterThan(100);
     assertThat(summary.get("lostAnswers").asInt()).as("answers the relay lost: %s", summary).isPositive();
     assertThat(summary.get("refused").asInt()).as("first attempts the relay refused: %s", summary).isPositive();
+    assertThat(summary.get("rejected").asInt()).as("events floe rejected: %s", summary).isZero();
 
     List<String> keys = new ArrayList<>();
     Map<String, List<Object>> rows = new HashMap<>();
