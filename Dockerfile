@@ -6,6 +6,7 @@ WORKDIR /src
 COPY pom.xml LICENSE NOTICE ./
 COPY writer-core writer-core
 COPY catalog-adapter catalog-adapter
+COPY server server
 COPY writer-cli writer-cli
 COPY benchmarks/pom.xml benchmarks/pom.xml
 COPY it-tests/pom.xml it-tests/pom.xml

@@ -65,6 +65,7 @@ final class ConfigOptions {
     known.addAll(CatalogConfig.keys());
     known.addAll(dev.floe.core.source.SourceConfig.keys());
     known.addAll(dev.floe.core.maintenance.MaintenanceConfig.keys());
+    known.addAll(dev.floe.server.ServeConfig.keys());
     settings = settings.withEnvironment(env, known);
     // -D values first, then the named options, then the command's own flags; an option or flag
     // that was not given never hides a value set before it.

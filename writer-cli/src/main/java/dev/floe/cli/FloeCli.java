@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     versionProvider = FloeCli.Version.class,
     description = "Writes Durable Object state-change events into an Apache Iceberg table.",
     subcommands = {
-      IngestCommand.class, StatusCommand.class, GenerateCommand.class, MaintainCommand.class, BenchCommand.class
+      IngestCommand.class, ServeCommand.class, StatusCommand.class, GenerateCommand.class, MaintainCommand.class, BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -91,17 +91,10 @@ final class IngestCommand implements Callable<Integer> {
       Settings settings = configOptions.settings(root.env(), flags);
       read = settings;
       table = settings.string(IngestConfig.TABLE, IngestConfig.DEFAULT_TABLE).trim();
-      IngestConfig config = IngestConfig.from(settings);
-      if (CatalogConfig.from(settings).type() == CatalogType.LOCAL) {
-        // A failed commit that the reloaded table does not show never lands: its files can go.
-        config = config.withCommit(config.commit().withCatalog(CommitOptions.Catalog.EMBEDDED));
-      }
+      IngestConfig config = ingestConfig(settings);
       try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
           OpenCatalog catalog = OpenCatalog.from(settings)) {
-        FloeWriter.Builder builder = FloeWriter.builder(catalog.catalog()).config(config);
-      IngestConfig.deadLetterS3Prefix(settings)
-          .ifPresent(prefix -> builder.deadLetters(DeadLetters.s3(S3Clients.create(CatalogConfig.from(settings)), prefix)));
-      FloeWriter writer = builder.build();
+        FloeWriter writer = writer(settings, config, catalog);
         IngestJob.JobResult result;
         try (Progress progress = Progress.on(root.terminal(), json, spec.commandLine().getErr())) {
           IngestOptions options = IngestOptions.defaults().withDryRun(dryRun).withProgress(progress);
@@ -123,6 +116,24 @@ final class IngestCommand implements Callable<Integer> {
       metrics(table, FloeCli.exitCode(reported), null, start);
       throw reported;
     }
+  }
+
+  /** The ingest config of {@code settings}, with the embedded catalog's commit rule when it is one. */
+  static IngestConfig ingestConfig(Settings settings) {
+    IngestConfig config = IngestConfig.from(settings);
+    if (CatalogConfig.from(settings).type() == CatalogType.LOCAL) {
+      // A failed commit that the reloaded table does not show never lands: its files can go.
+      config = config.withCommit(config.commit().withCatalog(CommitOptions.Catalog.EMBEDDED));
+    }
+    return config;
+  }
+
+  /** A writer of {@code config} on {@code catalog}, its dead letters where the settings say. */
+  static FloeWriter writer(Settings settings, IngestConfig config, OpenCatalog catalog) {
+    FloeWriter.Builder builder = FloeWriter.builder(catalog.catalog()).config(config);
+    IngestConfig.deadLetterS3Prefix(settings)
+        .ifPresent(prefix -> builder.deadLetters(DeadLetters.s3(S3Clients.create(CatalogConfig.from(settings)), prefix)));
+    return builder.build();
   }
 
   /** Writes the metrics file, if asked; failing to does not change the run's exit code, only warns. */

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * An exclusive lock on a local file, held by the operating system: it is released when the holder
  * exits for any reason, including {@code kill -9}, so a dead run never blocks the next one.
  */
-final class FileLock implements AutoCloseable {
+public final class FileLock implements AutoCloseable {
   private final Path path;
   private final FileChannel channel;
   private final java.nio.channels.FileLock lock;
@@ -24,7 +24,7 @@ final class FileLock implements AutoCloseable {
   }
 
   /** Takes the lock or fails at once with {@link SourceBusyException} when another process holds it. */
-  static FileLock acquire(Path path, String holder) {
+  public static FileLock acquire(Path path, String holder) {
     FileChannel channel = null;
     try {
       channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
