@@ -196,9 +196,9 @@ class WorkerExampleIT {
       return read(errFile);
     }
 
-    /** How stderr ends, for failure messages. */
+    /** How stderr ends, less stack frames, for failure messages. */
     String tail() {
-      List<String> lines = err().lines().toList();
+      List<String> lines = err().lines().filter(line -> !line.startsWith("\tat ") && !line.startsWith("\t... ")).toList();
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
