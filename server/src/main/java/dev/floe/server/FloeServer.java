@@ -17,8 +17,11 @@ import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +65,19 @@ public final class FloeServer implements AutoCloseable {
     this.jetty = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
-    this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    if (config.tls().isPresent()) {
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setKeyStore(PemKeyStore.load(config.tls().get()));
+      tls.setKeyStorePassword("");
+      http.setSecureScheme("https");
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      // Clients on an IP address send no SNI name to check.
+      secure.setSniHostCheck(false);
+      http.addCustomizer(secure);
+      this.connector = new ServerConnector(jetty, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+    } else {
+      this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    }
     connector.setHost(config.bind());
     connector.setPort(config.port());
     jetty.addConnector(connector);
@@ -78,8 +93,18 @@ public final class FloeServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** For tests that start a shutdown by hand. */
+  IngestHandler handler() {
+    return handler;
+  }
+
   public String bind() {
     return config.bind();
+  }
+
+  /** {@code https} when it serves TLS, else {@code http}. */
+  public String scheme() {
+    return config.tls().isPresent() ? "https" : "http";
   }
 
   /** Bytes accepted and not yet committed, over every stream. */

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param maxSpoolBytes above this much spooled and not yet committed, requests get 429
  * @param tokenFile where the bearer token is read from, when not from {@code FLOE_SERVE_TOKEN}
  * @param shutdownTimeout how long SIGTERM waits for the last commit
+ * @param tls the certificate chain and private key (PEM files) to serve HTTPS with, if asked
  */
 public record ServeConfig(
     String bind,
@@ -34,7 +35,8 @@ public record ServeConfig(
     DataSize maxDecodedBytes,
     DataSize maxSpoolBytes,
     Optional<Path> tokenFile,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Optional<Tls> tls) {
   public static final String BIND = "serve.bind";
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final String PORT = "serve.port";
@@ -58,6 +60,11 @@ public record ServeConfig(
   public static final String TOKEN_ENV = "FLOE_SERVE_TOKEN";
   public static final String SHUTDOWN_TIMEOUT = "serve.shutdown-timeout";
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  public static final String TLS_CERT_FILE = "serve.tls-cert-file";
+  public static final String TLS_KEY_FILE = "serve.tls-key-file";
+
+  /** HTTPS: a PEM certificate chain (the server's first) and its PEM PKCS#8 private key. */
+  public record Tls(Path certificateChain, Path privateKey) {}
 
   public ServeConfig {
     if (port < 0 || port > 65535) {
@@ -77,7 +84,7 @@ public record ServeConfig(
 
   public static Set<String> keys() {
     return Set.of(BIND, PORT, SPOOL_DIR, ROLL_SIZE, ROLL_INTERVAL, ROLL_INACTIVITY, MAX_REQUEST_BYTES,
-        MAX_DECODED_BYTES, MAX_SPOOL_BYTES, TOKEN_FILE, SHUTDOWN_TIMEOUT);
+        MAX_DECODED_BYTES, MAX_SPOOL_BYTES, TOKEN_FILE, SHUTDOWN_TIMEOUT, TLS_CERT_FILE, TLS_KEY_FILE);
   }
 
   public static ServeConfig defaults() {
@@ -96,17 +103,28 @@ public record ServeConfig(
         settings.size(MAX_DECODED_BYTES, DEFAULT_MAX_DECODED_BYTES),
         settings.size(MAX_SPOOL_BYTES, DEFAULT_MAX_SPOOL_BYTES),
         settings.string(TOKEN_FILE).map(Path::of),
-        settings.duration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT));
+        settings.duration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
+        tls(settings));
+  }
+
+  private static Optional<Tls> tls(Settings settings) {
+    Optional<String> cert = settings.string(TLS_CERT_FILE);
+    Optional<String> key = settings.string(TLS_KEY_FILE);
+    if (cert.isPresent() != key.isPresent()) {
+      throw new InvalidConfigException("Invalid TLS settings: " + TLS_CERT_FILE + " and " + TLS_KEY_FILE
+          + " go together (" + (cert.isPresent() ? TLS_KEY_FILE : TLS_CERT_FILE) + " is not set)");
+    }
+    return cert.map(c -> new Tls(Path.of(c), Path.of(key.orElseThrow())));
   }
 
   public ServeConfig withPort(int newPort) {
     return new ServeConfig(bind, newPort, spoolDirectory, rollSize, rollInterval, rollInactivity, maxRequestBytes,
-        maxDecodedBytes, maxSpoolBytes, tokenFile, shutdownTimeout);
+        maxDecodedBytes, maxSpoolBytes, tokenFile, shutdownTimeout, tls);
   }
 
   public ServeConfig withSpoolDirectory(Path directory) {
     return new ServeConfig(bind, port, directory, rollSize, rollInterval, rollInactivity, maxRequestBytes,
-        maxDecodedBytes, maxSpoolBytes, tokenFile, shutdownTimeout);
+        maxDecodedBytes, maxSpoolBytes, tokenFile, shutdownTimeout, tls);
   }
 
   private static void positive(String key, long value) {

@@ -107,7 +107,7 @@ final class ServeCommand implements Callable<Integer> {
       catalogs.forEach(OpenCatalog::close);
       throw e;
     }
-    out.println("Listening on http://" + hostForUrl(server.bind()) + ":" + server.port() + " (spool "
+    out.println("Listening on " + server.scheme() + "://" + hostForUrl(server.bind()) + ":" + server.port() + " (spool "
         + config.spoolDirectory() + ")");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
