@@ -112,10 +112,37 @@ class WorkerExampleIT {
           + " (cd examples/worker && npm ci), as .ci/run does");
     }
     if (!Files.isDirectory(WORKER.resolve("node_modules/miniflare"))) {
-      fail("Cannot run examples/worker: its packages are not installed in " + WORKER
-          + "; run (cd examples/worker && npm ci), as .ci/run does");
+      installPackages(node.get().resolveSibling("npm"));
     }
     return node.get();
+  }
+
+  /**
+   * {@code npm ci} in examples/worker, so that {@code mvn -B verify} on a fresh machine needs no
+   * step of its own (from package-lock.json: the versions are pinned).
+   */
+  private static void installPackages(Path npm) {
+    if (!Files.isExecutable(npm)) {
+      fail("Cannot run examples/worker: its packages are not installed in " + WORKER + " and there is no npm beside node"
+          + " (" + npm + "); run (cd examples/worker && npm ci)");
+    }
+    try {
+      Path log = Files.createTempFile("floe-npm-ci", ".log");
+      Process process = new ProcessBuilder(npm.toString(), "ci", "--no-audit", "--no-fund")
+          .directory(WORKER.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        fail("Cannot install examples/worker's packages: npm ci took over 5 minutes; its output is in " + log);
+      }
+      if (process.exitValue() != 0) {
+        fail("Cannot install examples/worker's packages: npm ci exited " + process.exitValue() + ": " + Files.readString(log));
+      }
+    } catch (java.io.IOException e) {
+      fail("Cannot run npm ci in " + WORKER + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("Interrupted while installing examples/worker's packages");
+    }
   }
 
   /** floe's command line in its own JVM, on this test JVM's classpath. */
