@@ -110,24 +110,31 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Listening on http://" + hostForUrl(server.bind()) + ":" + server.port() + " (spool "
         + config.spoolDirectory() + ")");
     out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    int[] exit = {ExitCodes.OK};
-    // SIGTERM and SIGINT run the shutdown hooks: stop taking requests, commit the spool, then exit
-    // with the outcome (halt, since the JVM would otherwise exit 143 for a signal).
-    Thread hook = new Thread(() -> {
-      boolean committed = server.shutdown(Instant.now().plus(config.shutdownTimeout()));
-      catalogs.forEach(OpenCatalog::close);
-      exit[0] = committed ? ExitCodes.OK : ExitCodes.RETRYABLE;
-      err.println(committed ? "floe serve: stopped; everything accepted is committed"
-          : "floe serve: stopped with " + server.spooledBytes() + " bytes not yet committed in " + config.spoolDirectory()
-              + "; the next start commits them");
-      err.flush();
-      stopped.countDown();
-      Runtime.getRuntime().halt(exit[0]);
-    }, "floe-serve-shutdown");
+    // SIGTERM and SIGINT are handled on this thread, not in a shutdown hook: the drain commits
+    // through libraries that register a shutdown hook on first use (Iceberg's S3OutputStream does,
+    // for its upload executor), and once the JVM is shutting down that throws "Shutdown in
+    // progress", so a drain inside a hook could not write a single data file to S3 unless one had
+    // been written before the signal. The hook stays for any other way the JVM is stopped.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    for (String signal : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> stopRequested.countDown());
+    }
+    Thread hook = new Thread(() -> Runtime.getRuntime().halt(stop(server, config, catalogs, err)), "floe-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    stopped.await();
-    return exit[0];
+    stopRequested.await();
+    Runtime.getRuntime().removeShutdownHook(hook);
+    return stop(server, config, catalogs, err);
+  }
+
+  /** Stops taking requests, commits the spool and closes the catalogs; returns the exit code. */
+  private static int stop(FloeServer server, ServeConfig config, List<OpenCatalog> catalogs, PrintWriter err) {
+    boolean committed = server.shutdown(Instant.now().plus(config.shutdownTimeout()));
+    catalogs.forEach(OpenCatalog::close);
+    err.println(committed ? "floe serve: stopped; everything accepted is committed"
+        : "floe serve: stopped with " + server.spooledBytes() + " bytes not yet committed in " + config.spoolDirectory()
+            + "; the next start commits them");
+    err.flush();
+    return committed ? ExitCodes.OK : ExitCodes.RETRYABLE;
   }
 
   /** Each stream with the settings of its writer: its definition file and its table. */
