@@ -110,14 +110,24 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Listening on " + server.scheme() + "://" + hostForUrl(server.bind()) + ":" + server.port() + " (spool "
         + config.spoolDirectory() + ")");
     out.flush();
-    // SIGTERM and SIGINT are handled here, not in a shutdown hook: hooks run side by side, and
-    // Iceberg's worker pool stops in its own hook, so a commit made from one fails. The drain runs
-    // on this thread with every pool alive, and the JVM exits (running the hooks) after it.
-    CountDownLatch stop = new CountDownLatch(1);
-    for (String name : List.of("TERM", "INT")) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+    // SIGTERM and SIGINT are handled on this thread, not in a shutdown hook: hooks run side by
+    // side, and Iceberg stops its worker pool in one (a commit then fails with a rejected task),
+    // while its S3OutputStream registers a hook on first use, which throws "Shutdown in progress"
+    // once the JVM is stopping. The drain runs with everything alive; the hook stays for any
+    // other way the JVM is stopped (what it cannot commit stays in the spool for the next start).
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    for (String signal : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> stopRequested.countDown());
     }
-    stop.await();
+    Thread hook = new Thread(() -> Runtime.getRuntime().halt(stop(server, config, catalogs, err)), "floe-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stopRequested.await();
+    Runtime.getRuntime().removeShutdownHook(hook);
+    return stop(server, config, catalogs, err);
+  }
+
+  /** Stops taking requests, commits the spool and closes the catalogs; returns the exit code. */
+  private static int stop(FloeServer server, ServeConfig config, List<OpenCatalog> catalogs, PrintWriter err) {
     boolean committed = server.shutdown(Instant.now().plus(config.shutdownTimeout()));
     catalogs.forEach(OpenCatalog::close);
     err.println(committed ? "floe serve: stopped; everything accepted is committed"

@@ -22,9 +22,9 @@ import org.apache.iceberg.rest.RESTCatalog;
 /**
  * The table the CLI runs write: its name, where their dead letters go, the environment that points
  * a run at both (credentials included, so they never appear on a command line), and an independent
- * Iceberg client to look at the table.
+ * Iceberg client to look at the table. Public for the tests of {@code floe serve}.
  */
-record Target(String table, Path deadLetters, Map<String, String> env, Supplier<Catalog> catalog) {
+public record Target(String table, Path deadLetters, Map<String, String> env, Supplier<Catalog> catalog) {
   /** The embedded local catalog (SQLite) in {@code warehouse}. */
   static Target local(Path warehouse, Path deadLetters, String table) {
     Map<String, String> env = new HashMap<>(common(deadLetters, table));
@@ -34,7 +34,7 @@ record Target(String table, Path deadLetters, Map<String, String> env, Supplier<
   }
 
   /** The harness's Iceberg REST catalog, with data in its S3 server. */
-  static Target rest(Endpoints endpoints, Path deadLetters, String table) {
+  public static Target rest(Endpoints endpoints, Path deadLetters, String table) {
     Map<String, String> env = new HashMap<>(common(deadLetters, table));
     env.put("FLOE_CATALOG_TYPE", "rest");
     env.put("FLOE_CATALOG_URI", endpoints.catalogUri().toString());
@@ -72,7 +72,7 @@ record Target(String table, Path deadLetters, Map<String, String> env, Supplier<
   }
 
   /** Applies {@code look} to a freshly loaded table; empty when the table does not exist yet. */
-  <T> Optional<T> withTable(Function<Table, T> look) {
+  public <T> Optional<T> withTable(Function<Table, T> look) {
     Catalog opened = catalog.get();
     try {
       Table loaded;
