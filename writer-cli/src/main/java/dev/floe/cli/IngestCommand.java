@@ -96,7 +96,7 @@ final class IngestCommand implements Callable<Integer> {
         // A failed commit that the reloaded table does not show never lands: its files can go.
         config = config.withCommit(config.commit().withCatalog(CommitOptions.Catalog.EMBEDDED));
       }
-      try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
+      try (Source source = sourceOptions.open(settings, config.run(), System.in, Clock.systemUTC());
           OpenCatalog catalog = OpenCatalog.from(settings)) {
         FloeWriter.Builder builder = FloeWriter.builder(catalog.catalog()).config(config);
       IngestConfig.deadLetterS3Prefix(settings)
