@@ -124,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
       Meter.Reading reading = meter.stop();
       floe = phase("floe", result.eventsWritten(), inputBytes, reading, "process CPU, all threads");
       floe.put("data_files", result.dataFiles());
+      floe.put("data_files_closed_early", result.dataFilesClosedEarly());
       floe.put("bytes_written", result.bytesWritten());
       floe.put("events_rejected", result.eventsRejected());
       floe.put("commit_ms", counting.commitNanos() / 1_000_000.0);

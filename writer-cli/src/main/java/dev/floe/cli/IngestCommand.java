@@ -92,7 +92,7 @@ final class IngestCommand implements Callable<Integer> {
       read = settings;
       table = settings.string(IngestConfig.TABLE, IngestConfig.DEFAULT_TABLE).trim();
       IngestConfig config = ingestConfig(settings);
-      try (Source source = sourceOptions.open(settings, System.in, Clock.systemUTC());
+      try (Source source = sourceOptions.open(settings, config.run(), System.in, Clock.systemUTC());
           OpenCatalog catalog = OpenCatalog.from(settings)) {
         FloeWriter writer = writer(settings, config, catalog);
         IngestJob.JobResult result;
@@ -178,7 +178,9 @@ final class IngestCommand implements Callable<Integer> {
           result.batchesSkipped(), result.count(BatchOutcome.Status.DEFERRED), result.count(BatchOutcome.Status.FAILED));
       out.printf("  events   %d read, %d written, %d rejected, %d filtered%n",
           result.eventsRead(), result.eventsWritten(), result.eventsRejected(), result.eventsFiltered());
-      out.printf("  files    %d data files, %s%n", result.dataFiles(), humanBytes(result.bytesWritten()));
+      out.printf("  files    %d data files, %s%s%n", result.dataFiles(), humanBytes(result.bytesWritten()),
+          result.dataFilesClosedEarly() == 0 ? ""
+              : "; " + result.dataFilesClosedEarly() + " closed early to stay within " + IngestConfig.MAX_OPEN_FILES);
       out.printf("  took     %.2f s%n", result.duration().toMillis() / 1000.0);
       for (String deadLetter : result.deadLetters()) {
         out.printf("  rejects  %s%n", deadLetter);
@@ -206,6 +208,7 @@ final class IngestCommand implements Callable<Integer> {
     fields.put("events_rejected", result.eventsRejected());
     fields.put("events_filtered", result.eventsFiltered());
     fields.put("data_files", result.dataFiles());
+    fields.put("data_files_closed_early", result.dataFilesClosedEarly());
     fields.put("bytes_read", result.bytesRead());
     fields.put("bytes_written", result.bytesWritten());
     fields.put("snapshot_id", result.snapshotId());

@@ -29,16 +29,17 @@ final class SourceOptions {
       description = "Take finished batch files from DIR; move each to DIR/done/ after its commit, or DIR/failed/ when unreadable.")
   Path spool;
 
-  /** Builds the one source the arguments name; the S3 client is made only for an S3 prefix. */
-  Source open(Settings settings, InputStream stdin, Clock clock) {
+  /**
+   * Builds the one source the arguments name; the S3 client is made only for an S3 prefix. A spool
+   * or S3 prefix lists batches within the run's {@code limits}, the same the run applies.
+   */
+  Source open(Settings settings, RunLimits limits, InputStream stdin, Clock clock) {
     SourceConfig config = SourceConfig.from(settings);
-    // The byte limit applies where a source lists its batches.
-    long maxBytes = settings.size(RunLimits.MAX_BYTES, RunLimits.DEFAULT_MAX_BYTES).bytes();
     if (spool != null) {
       if (!sources.isEmpty()) {
         throw new InvalidConfigException("Invalid arguments: give either --spool or input files, not both");
       }
-      return new SpoolSource(spool, config.settleTime(), maxBytes, clock);
+      return new SpoolSource(spool, config.settleTime(), limits, clock);
     }
     if (sources.isEmpty()) {
       throw new InvalidConfigException("Invalid arguments: name input files, '-' for standard input, an s3:// prefix, or --spool DIR");
@@ -52,7 +53,7 @@ final class SourceOptions {
         return new StdinSource(stdin);
       }
       CatalogConfig catalog = CatalogConfig.from(settings);
-      return new S3PrefixSource(S3Clients.create(catalog), only, config.settleTime(), maxBytes, config.leaseTtl(), config.keepDone(), clock);
+      return new S3PrefixSource(S3Clients.create(catalog), only, config.settleTime(), limits, config.leaseTtl(), config.keepDone(), clock);
     }
     return new FileSource(sources.stream().map(Path::of).toList());
   }

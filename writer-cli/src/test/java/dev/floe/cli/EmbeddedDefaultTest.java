@@ -56,7 +56,7 @@ class EmbeddedDefaultTest {
     assertThat(summary.get("events_written").asLong()).isEqualTo(3000);
     assertThat(summary.get("events_rejected").asLong()).isZero();
     assertThat(summary.get("committed").asBoolean()).isTrue();
-    for (String field : List.of("run_id", "table", "events_filtered", "data_files", "bytes_written", "snapshot_id", "duration_ms")) {
+    for (String field : List.of("run_id", "table", "events_filtered", "data_files", "data_files_closed_early", "bytes_written", "snapshot_id", "duration_ms")) {
       assertThat(summary.has(field)).as(field).isTrue();
     }
 

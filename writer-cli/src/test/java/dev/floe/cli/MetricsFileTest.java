@@ -163,7 +163,7 @@ class MetricsFileTest {
     String table = "odd\\ns.\"quoted\"\nname}";
     Instant first = Instant.ofEpochSecond(1_764_000_000L);
 
-    IngestResult nothingNew = new IngestResult("run-1", table, List.of(), 0, 0, 0, 0, 0, 0, 0, null, Duration.ZERO, List.of());
+    IngestResult nothingNew = new IngestResult("run-1", table, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, null, Duration.ZERO, List.of());
     MetricsFile.write(metrics, table, ExitCodes.OK, nothingNew, 1.5, first);
 
     List<String> samples = Files.readAllLines(metrics).stream().filter(line -> !line.startsWith("#")).toList();

@@ -199,21 +199,15 @@ public record IngestConfig(
     Instant max = settings.parse(TIMESTAMP_MAX, settings.string(TIMESTAMP_MAX, TimestampWindow.DEFAULT_MAX.toString()), IngestConfig::instant);
     Optional<Duration> maxPast = optionalDuration(settings, TIMESTAMP_MAX_PAST);
     Optional<Duration> maxFuture = optionalDuration(settings, TIMESTAMP_MAX_FUTURE);
-    requirePositive(settings, TIMESTAMP_MAX_PAST, maxPast);
-    requirePositive(settings, TIMESTAMP_MAX_FUTURE, maxFuture);
+    // Checked here with the key, before the window checks them again without it.
+    maxPast.ifPresent(d -> TimestampWindow.requirePositive(TIMESTAMP_MAX_PAST + " (" + settings.origin(TIMESTAMP_MAX_PAST) + ")", d));
+    maxFuture.ifPresent(d -> TimestampWindow.requirePositive(TIMESTAMP_MAX_FUTURE + " (" + settings.origin(TIMESTAMP_MAX_FUTURE) + ")", d));
     try {
       return new TimestampWindow(min, max, maxPast, maxFuture);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(
           "Invalid value for " + TIMESTAMP_MIN + " (" + settings.origin(TIMESTAMP_MIN) + ") and " + TIMESTAMP_MAX
               + " (" + settings.origin(TIMESTAMP_MAX) + "): " + e.getMessage(), e);
-    }
-  }
-
-  private static void requirePositive(Settings settings, String key, Optional<Duration> duration) {
-    if (duration.isPresent() && (duration.get().isNegative() || duration.get().isZero())) {
-      throw new InvalidConfigException(
-          "Invalid value for " + key + " (" + settings.origin(key) + "): " + duration.get() + " (must be positive)");
     }
   }
 

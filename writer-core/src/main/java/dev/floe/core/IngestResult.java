@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param batches every batch offered, with what became of it
  * @param eventsRead events decoded plus events rejected
+ * @param dataFilesClosedEarly data files closed before the end of the run to make room for another
+ *     partition's within {@code write.max-open-files}: many of them mean small files
  * @param snapshotId the snapshot this run committed, or null when it committed nothing
  * @param deadLetters where the rejected events of this run were written
  */
@@ -20,6 +22,7 @@ public record IngestResult(
     long eventsRejected,
     long eventsFiltered,
     int dataFiles,
+    long dataFilesClosedEarly,
     long bytesRead,
     long bytesWritten,
     Long snapshotId,

@@ -7,6 +7,7 @@ import dev.floe.core.commit.VerifiedCommits;
 import dev.floe.core.deadletter.DeadLetters;
 import dev.floe.core.decode.DecodeStats;
 import dev.floe.core.decode.EventDecoder;
+import dev.floe.core.decode.EventRow;
 import dev.floe.core.decode.RowHandoff;
 import dev.floe.core.filter.EventFilter;
 import dev.floe.core.internal.DrillHooks;
@@ -58,6 +59,7 @@ final class IngestRun {
   private long nextReport;
   private OptionalLong inputTotal = OptionalLong.empty();
   private List<DataFile> files = List.of();
+  private long filesClosedEarly;
   private List<String> deadLetterLocations = List.of();
 
   IngestRun(String runId, Table table, IngestConfig config, DeadLetters deadLetters, Committer committer, Clock clock, IngestOptions options) {
@@ -86,15 +88,21 @@ final class IngestRun {
       // Rows: the decoder's fast path, one reused row per source and no object per field. Decoding
       // runs here; filtering and writing on the handoff's thread, so the two overlap. One handoff
       // (one thread, one set of blocks) for the whole run, however many batches; closed before the
-      // writer is aborted, so nothing writes into files being deleted.
-      try (RowHandoff handoff = decoder.handoff("floe-write-" + runId, event -> {
+      // writer is aborted, so nothing writes into files being deleted. A partitioned table's rows
+      // reach the writer grouped by partition, window by window, so that a spec with more
+      // partitions than open files does not close a file at every change of partition.
+      Consumer<EventRow> rows = event -> {
         if (filter.test(event)) {
           sink.accept(event);
           written++;
         } else {
           filtered++;
         }
-      });
+      };
+      String thread = "floe-write-" + runId;
+      try (RowHandoff handoff = writer != null && writer.partitioned()
+              ? decoder.handoff(thread, writer::partitionOf, rows)
+              : decoder.handoff(thread, rows);
           ReadAhead inputs = new ReadAhead(List.copyOf(batches.values()), config.run().readAhead())) {
         int index = -1;
         for (Map.Entry<String, Batch> entry : batches.entrySet()) {
@@ -131,6 +139,7 @@ final class IngestRun {
         return null;
       }
       files = writer.complete();
+      filesClosedEarly = writer.evictions();
       deadLetterLocations = rejects.publish();
       Map<String, String> properties =
           options.sourceMark().map(mark -> Map.of(mark.property(), mark.claimId())).orElse(Map.of());
@@ -281,7 +290,7 @@ final class IngestRun {
   IngestResult result(List<BatchOutcome> outcomes, Snapshot snapshot, Instant start) {
     long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     return new IngestResult(
-        runId, table.name(), outcomes, read, written, rejected, filtered, files.size(), bytesRead, bytes,
+        runId, table.name(), outcomes, read, written, rejected, filtered, files.size(), filesClosedEarly, bytesRead, bytes,
         snapshot == null ? null : snapshot.snapshotId(), FloeWriter.since(clock, start), deadLetterLocations);
   }
 }

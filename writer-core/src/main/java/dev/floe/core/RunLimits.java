@@ -11,8 +11,8 @@ import java.util.OptionalLong;
  * is reached (always taking at least one), and the rest waits for the next run.
  *
  * @param maxEvents events read (valid or not) after which no further batch is started
- * @param maxBytes stored input bytes one run takes: a spool or S3 prefix offers batches up to it, and
- *     a run defers the batches (files, streams) that would take it past it
+ * @param maxBytes stored input bytes one run takes, by {@link #bytesReached}: a spool or S3 prefix
+ *     offers batches up to it, and a run defers the batches (files, streams) that would take it past it
  * @param maxDuration time after which no further batch is started; zero means none
  * @param maxRejectRatio a run whose rejected share of events read exceeds this fails without
  *     committing; 1 never fails
@@ -48,6 +48,15 @@ public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration,
     }
   }
 
+  /** The limits when nothing is configured: no limit but {@value #MAX_BYTES} at {@link #DEFAULT_MAX_BYTES}. */
+  public static RunLimits defaults() {
+    return from(Settings.empty());
+  }
+
+  public RunLimits withMaxBytes(DataSize bytes) {
+    return new RunLimits(maxEvents, bytes, maxDuration, maxRejectRatio, readAhead);
+  }
+
   static RunLimits from(Settings settings) {
     return new RunLimits(
         settings.longValue(MAX_EVENTS, Long.MAX_VALUE),
@@ -59,15 +68,24 @@ public record RunLimits(long maxEvents, DataSize maxBytes, Duration maxDuration,
 
   /**
    * Whether a run that has taken {@code events} and {@code bytes} in {@code elapsed} starts no
-   * further batch, the next one being {@code nextSize} bytes when that is known. Like a spool's
-   * listing, a batch that would take the bytes past {@link #maxBytes} waits; a batch of unknown
-   * size waits once they have reached it.
+   * further batch, the next one being {@code nextSize} bytes when that is known; bytes as {@link
+   * #bytesReached}.
    */
   boolean reached(long events, long bytes, OptionalLong nextSize, Duration elapsed) {
-    long byteLimit = maxBytes.bytes();
     return events >= maxEvents
-        || bytes >= byteLimit
-        || (nextSize.isPresent() && nextSize.getAsLong() > byteLimit - bytes)
+        || bytesReached(bytes, nextSize)
         || (!maxDuration.isZero() && elapsed.compareTo(maxDuration) >= 0);
+  }
+
+  /**
+   * The one rule for {@link #maxBytes}: whether a run that has taken {@code bytes} of stored input
+   * takes no further batch, the next one being {@code nextSize} bytes when that is known. A batch
+   * that would take the bytes past the limit waits; a batch of unknown size waits once they have
+   * reached it. The caller always takes a run's first batch. A source's listing applies it too, so
+   * that it does not list (and, for a spool, hash) batches the run would defer.
+   */
+  public boolean bytesReached(long bytes, OptionalLong nextSize) {
+    long byteLimit = maxBytes.bytes();
+    return bytes >= byteLimit || (nextSize.isPresent() && nextSize.getAsLong() > byteLimit - bytes);
   }
 }

@@ -3,6 +3,7 @@ package dev.floe.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import dev.floe.core.decode.TimestampWindow;
 import dev.floe.core.schema.EventSchemas;
@@ -70,5 +71,16 @@ class IngestConfigRulesTest {
         .hasMessage(
             "Invalid value for decode.timestamp-min (default) and decode.timestamp-max (test): Invalid timestamp"
                 + " window: min 2000-01-01T00:00:00Z is not before max 1999-01-01T00:00:00Z");
+  }
+
+  @Test
+  void aRelativeBoundThatIsNotPositiveIsNamedByItsKeyOrByTheWindowsField() {
+    assertThatThrownBy(() -> IngestConfig.from(Settings.of(Map.of(IngestConfig.TIMESTAMP_MAX_FUTURE, "-1h"), "test")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("Invalid value for decode.timestamp-max-future (test): PT-1H (must be positive)");
+    assertThatThrownBy(() -> new TimestampWindow(
+            TimestampWindow.DEFAULT_MIN, TimestampWindow.DEFAULT_MAX, Optional.of(Duration.ZERO), Optional.empty()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("Invalid value for maxPast: PT0S (must be positive)");
   }
 }

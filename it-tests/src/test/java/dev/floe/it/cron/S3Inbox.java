@@ -1,5 +1,6 @@
 package dev.floe.it.cron;
 
+import dev.floe.core.RunLimits;
 import dev.floe.core.source.S3PrefixSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +58,7 @@ record S3Inbox(S3Client s3, String bucket, String prefix) implements Inbox {
 
   @Override
   public String sourceKey() {
-    return new S3PrefixSource(s3, uri(), Duration.ZERO, Long.MAX_VALUE, Duration.ofHours(1), true, Clock.systemUTC())
+    return new S3PrefixSource(s3, uri(), Duration.ZERO, RunLimits.defaults(), Duration.ofHours(1), true, Clock.systemUTC())
         .key().orElseThrow();
   }
 

@@ -1,5 +1,6 @@
 package dev.floe.it.cron;
 
+import dev.floe.core.RunLimits;
 import dev.floe.core.source.SpoolSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +65,7 @@ record SpoolInbox(Path dir) implements Inbox {
 
   @Override
   public String sourceKey() {
-    return new SpoolSource(dir, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()).key().orElseThrow();
+    return new SpoolSource(dir, Duration.ZERO, RunLimits.defaults(), Clock.systemUTC()).key().orElseThrow();
   }
 
   private static List<String> files(Path folder) {

@@ -14,6 +14,7 @@ import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestConfig;
 import dev.floe.core.IngestOptions;
 import dev.floe.core.RunIds;
+import dev.floe.core.RunLimits;
 import dev.floe.core.config.Settings;
 import dev.floe.core.generate.EventGenerator;
 import dev.floe.core.job.IngestJob;
@@ -358,7 +359,7 @@ class S3PrefixSourceIT {
   /** The source as the CLI builds it (same S3 settings as the table), settle time zero. */
   private S3PrefixSource source(Duration leaseTtl) {
     CatalogConfig config = CatalogConfig.from(librarySettings());
-    return new S3PrefixSource(S3Clients.create(config), prefix(), Duration.ZERO, Long.MAX_VALUE, leaseTtl, false, Clock.systemUTC());
+    return new S3PrefixSource(S3Clients.create(config), prefix(), Duration.ZERO, RunLimits.defaults(), leaseTtl, false, Clock.systemUTC());
   }
 
   /** Generated NDJSON (gzip if the name ends in .gz); also kept locally as the expected rows. */

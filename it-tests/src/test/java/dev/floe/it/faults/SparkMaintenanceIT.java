@@ -8,6 +8,7 @@ import dev.floe.core.Batch;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestConfig;
 import dev.floe.core.IngestOptions;
+import dev.floe.core.RunLimits;
 import dev.floe.core.commit.BatchLedger;
 import dev.floe.core.config.Settings;
 import dev.floe.core.job.IngestJob;
@@ -166,7 +167,7 @@ class SparkMaintenanceIT {
             Settings.of(Map.of(IngestConfig.TABLE, table, IngestConfig.DEAD_LETTER_DIR, deadLetters.toString()), "test"));
     FloeWriter writer = FloeWriter.builder(check.catalog()).config(config).build();
     try (Source source =
-        new DiesBeforeAcknowledging(new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()))) {
+        new DiesBeforeAcknowledging(new SpoolSource(spool, Duration.ZERO, RunLimits.defaults(), Clock.systemUTC()))) {
       assertThatThrownBy(() -> new IngestJob(writer, Clock.systemUTC()).run(source, IngestOptions.defaults()))
           .hasMessage("simulated crash after the commit");
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
@@ -123,6 +124,14 @@ public final class EventDecoder {
    */
   public RowHandoff handoff(String threadName, Consumer<EventRow> rows) {
     return new RowHandoff(threadName, new EventRow(schema, columns), rows);
+  }
+
+  /**
+   * A handoff that clusters: {@code rows} receives each window of rows grouped by {@code partitions}
+   * (see {@link RowHandoff}), which is asked on the consuming thread.
+   */
+  public RowHandoff handoff(String threadName, ToIntFunction<EventRow> partitions, Consumer<EventRow> rows) {
+    return new RowHandoff(threadName, new EventRow(schema, columns), Objects.requireNonNull(partitions, "partitions"), rows);
   }
 
   private interface RunFactory {

@@ -1,10 +1,13 @@
 package dev.floe.core.decode;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Passes decoded rows to a second thread, in order, so that decoding (reading, UTF-8 checks, JSON)
@@ -17,19 +20,34 @@ import java.util.function.Consumer;
  * failed, the consumer sees no further rows. {@link #close()} without {@link #finish()} (the
  * decoder failed) stops the consumer after the row it is on and waits for it, so the caller may
  * clean up what the consumer wrote once {@code close} returns.
+ *
+ * <p>A handoff that clusters (given each row's partition) hands the consumer {@value
+ * #CLUSTER_BLOCKS} blocks at a time with their rows grouped by partition: the partitions in the
+ * order they first appear, and each partition's rows in the order they came. A writer with fewer
+ * open files than a hash-partitioned spec has partitions then closes a file per partition per
+ * window instead of one per change of partition. It holds at most {@code 2 * CLUSTER_BLOCKS +
+ * BLOCKS} blocks (one window being written while the next fills), allocated only as they are
+ * needed, ~50 MB at most for a schema of ten columns.
  */
 public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
   static final int BLOCK_ROWS = 1024;
   static final int BLOCKS = 4;
+  /** Blocks whose rows a clustering handoff groups by partition at once. */
+  static final int CLUSTER_BLOCKS = 16;
   /** A block is handed over early once its string bytes pass this. */
   static final int BLOCK_BYTES = 1 << 20;
 
   private static final Block END = new Block(0);
 
-  private final BlockingQueue<Block> full = new ArrayBlockingQueue<>(BLOCKS + 1);
-  private final BlockingQueue<Block> free = new ArrayBlockingQueue<>(BLOCKS);
+  private final BlockingQueue<Block> full;
+  private final BlockingQueue<Block> free;
   private final EventRow view;
   private final Consumer<EventRow> consumer;
+  /** Each row's partition, asked on the consumer's thread; null when the handoff does not cluster. */
+  private final ToIntFunction<EventRow> partitions;
+  private final int maxBlocks;
+  /** Blocks made so far; only the decoding thread makes them. */
+  private int allocated;
   private final Thread thread;
   private volatile Throwable failure;
   private volatile boolean stopped;
@@ -43,9 +61,24 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
    * @param view an empty row of the decoder's schema, the one the consumer is given
    */
   RowHandoff(String name, EventRow view, Consumer<EventRow> consumer) {
+    this(name, view, null, consumer);
+  }
+
+  /**
+   * Starts the consuming thread; with {@code partitions}, it clusters.
+   *
+   * @param partitions a row's partition as a small int, asked on the consuming thread just before
+   *     the rows of a window are handed on; null not to cluster
+   */
+  RowHandoff(String name, EventRow view, ToIntFunction<EventRow> partitions, Consumer<EventRow> consumer) {
     this.view = Objects.requireNonNull(view, "view");
     this.consumer = Objects.requireNonNull(consumer, "consumer");
-    for (int i = 0; i < BLOCKS; i++) {
+    this.partitions = partitions;
+    this.maxBlocks = partitions == null ? BLOCKS : BLOCKS + 2 * CLUSTER_BLOCKS;
+    // Every block and the end fit at once: ending never waits.
+    this.full = new ArrayBlockingQueue<>(maxBlocks + 1);
+    this.free = new ArrayBlockingQueue<>(maxBlocks);
+    for (allocated = 0; allocated < BLOCKS; allocated++) {
       free.add(new Block(view.size()));
     }
     this.thread = new Thread(this::consume, name);
@@ -58,7 +91,7 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
   public void accept(EventRow row) {
     throwIfFailed();
     if (current == null) {
-      current = take(free);
+      current = nextFree();
     }
     current.add(row);
     if (current.rows == BLOCK_ROWS || current.used >= BLOCK_BYTES) {
@@ -124,28 +157,118 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
     current = null;
   }
 
+  /** A free block; a clustering handoff makes one while it has made fewer than it may hold. */
+  private Block nextFree() {
+    Block block = free.poll();
+    if (block != null) {
+      return block;
+    }
+    if (allocated < maxBlocks) {
+      allocated++;
+      return new Block(view.size());
+    }
+    return take(free);
+  }
+
   private void consume() {
+    List<Block> window = new ArrayList<>(CLUSTER_BLOCKS);
+    boolean endTaken = false;
     try {
       for (Block block = take(full); block != END; block = take(full)) {
-        for (int i = 0; i < block.rows && !stopped && failure == null; i++) {
-          block.replay(i, view);
-          consumer.accept(view);
+        if (partitions == null) {
+          for (int i = 0; i < block.rows && !stopped && failure == null; i++) {
+            block.replay(i, view);
+            consumer.accept(view);
+          }
+          recycle(block);
+        } else {
+          window.add(block);
+          if (window.size() == CLUSTER_BLOCKS) {
+            writeClustered(window);
+          }
         }
-        block.clear();
-        free.put(block);
       }
+      endTaken = true;
+      writeClustered(window);
     } catch (Throwable t) {
       failure = t;
-      drain();
+      window.forEach(this::recycle);
+      if (!endTaken) {
+        drain(); // the end is still to come; after it, nothing is
+      }
     }
+  }
+
+  /**
+   * Hands on the rows of {@code window} grouped by partition (a stable counting sort: partitions in
+   * the order they first appear, each one's rows in the order they came), then frees its blocks.
+   */
+  private void writeClustered(List<Block> window) {
+    int total = 0;
+    for (Block block : window) {
+      total += block.rows;
+    }
+    int[] blockOf = new int[total];
+    int[] rowOf = new int[total];
+    int[] group = new int[total];
+    // Partition ids are the caller's (dense from 0 over the run); groups are this window's, in order.
+    int[] groupOfPartition = new int[16];
+    Arrays.fill(groupOfPartition, -1);
+    int[] sizes = new int[16];
+    int groups = 0;
+    int n = 0;
+    for (int b = 0; b < window.size(); b++) {
+      Block block = window.get(b);
+      for (int i = 0; i < block.rows; i++, n++) {
+        block.replay(i, view);
+        int partition = partitions.applyAsInt(view);
+        if (partition >= groupOfPartition.length) {
+          int old = groupOfPartition.length;
+          groupOfPartition = Arrays.copyOf(groupOfPartition, Math.max(2 * old, partition + 1));
+          Arrays.fill(groupOfPartition, old, groupOfPartition.length, -1);
+        }
+        if (groupOfPartition[partition] < 0) {
+          if (groups == sizes.length) {
+            sizes = Arrays.copyOf(sizes, 2 * groups);
+          }
+          groupOfPartition[partition] = groups++;
+        }
+        blockOf[n] = b;
+        rowOf[n] = i;
+        group[n] = groupOfPartition[partition];
+        sizes[group[n]]++;
+      }
+    }
+    int[] next = new int[groups];
+    for (int g = 1; g < groups; g++) {
+      next[g] = next[g - 1] + sizes[g - 1];
+    }
+    int[] order = new int[total];
+    for (int r = 0; r < total; r++) {
+      order[next[group[r]]++] = r;
+    }
+    for (int p = 0; p < total && !stopped && failure == null; p++) {
+      int r = order[p];
+      window.get(blockOf[r]).replay(rowOf[r], view);
+      consumer.accept(view);
+    }
+    for (Block block : window) {
+      recycle(block);
+    }
+    window.clear();
+  }
+
+  private void recycle(Block block) {
+    block.clear();
+    // Never full: it holds at most the blocks made.
+    free.offer(block);
   }
 
   /** After a failure: recycles blocks until the end, so that the decoding thread never waits forever. */
   private void drain() {
     try {
       for (Block block = full.take(); block != END; block = full.take()) {
-        block.clear();
-        free.put(block);
+        recycle(block);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

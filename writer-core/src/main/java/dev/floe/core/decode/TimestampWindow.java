@@ -35,8 +35,8 @@ public record TimestampWindow(
           "Invalid timestamp window: " + min + " to " + max + " is beyond what Iceberg can store ("
               + REPRESENTABLE_MIN + " to " + REPRESENTABLE_MAX + ")");
     }
-    maxPast.ifPresent(d -> requirePositive("max-past", d));
-    maxFuture.ifPresent(d -> requirePositive("max-future", d));
+    maxPast.ifPresent(d -> requirePositive("maxPast", d));
+    maxFuture.ifPresent(d -> requirePositive("maxFuture", d));
   }
 
   /** 2000-01-01T00:00:00Z (inclusive) to 2100-01-01T00:00:00Z (exclusive), nothing relative. */
@@ -73,9 +73,16 @@ public record TimestampWindow(
     return min + " to " + max;
   }
 
-  private static void requirePositive(String name, Duration duration) {
+  /**
+   * The check on a relative bound ({@code maxPast}, {@code maxFuture}): it must be positive. A
+   * config reader passes its key (with where the value came from) as {@code name}, so the error
+   * names what to fix.
+   *
+   * @throws InvalidConfigException {@code Invalid value for <name>: <duration> (must be positive)}
+   */
+  public static void requirePositive(String name, Duration duration) {
     if (duration.isNegative() || duration.isZero()) {
-      throw new InvalidConfigException("Invalid timestamp window: " + name + " must be positive, got " + duration);
+      throw new InvalidConfigException("Invalid value for " + name + ": " + duration + " (must be positive)");
     }
   }
 }

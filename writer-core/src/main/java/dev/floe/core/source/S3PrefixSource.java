@@ -1,6 +1,7 @@
 package dev.floe.core.source;
 
 import dev.floe.core.Batch;
+import dev.floe.core.RunLimits;
 import dev.floe.core.commit.BatchLedger;
 import dev.floe.core.config.InvalidConfigException;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -34,14 +36,14 @@ public final class S3PrefixSource implements Source {
   private final String bucket;
   private final String prefix;
   private final Duration settleTime;
-  private final long maxBytes;
+  private final RunLimits limits;
   private final Duration leaseTtl;
   private final boolean keepDone;
   private final Clock clock;
   private S3Lease lease;
   private Unsettled unsettled = Unsettled.NONE;
 
-  public S3PrefixSource(S3Client s3, String uri, Duration settleTime, long maxBytes, Duration leaseTtl, boolean keepDone, Clock clock) {
+  public S3PrefixSource(S3Client s3, String uri, Duration settleTime, RunLimits limits, Duration leaseTtl, boolean keepDone, Clock clock) {
     if (!uri.startsWith("s3://") || uri.length() <= 5) {
       throw new InvalidConfigException("Invalid S3 prefix: '" + uri + "' (expected s3://bucket/prefix/)");
     }
@@ -52,7 +54,7 @@ public final class S3PrefixSource implements Source {
     this.prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
     this.s3 = s3;
     this.settleTime = settleTime;
-    this.maxBytes = maxBytes;
+    this.limits = limits;
     this.leaseTtl = leaseTtl;
     this.keepDone = keepDone;
     this.clock = clock;
@@ -110,7 +112,7 @@ public final class S3PrefixSource implements Source {
     List<Batch> batches = new ArrayList<>();
     long bytes = 0;
     for (S3Object object : candidates) {
-      if (!batches.isEmpty() && bytes + object.size() > maxBytes) {
+      if (!batches.isEmpty() && limits.bytesReached(bytes, OptionalLong.of(object.size()))) {
         break;
       }
       bytes += object.size();

@@ -1,6 +1,7 @@
 package dev.floe.core.source;
 
 import dev.floe.core.Batch;
+import dev.floe.core.RunLimits;
 import dev.floe.core.commit.BatchLedger;
 import dev.floe.core.config.InvalidConfigException;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,18 +43,18 @@ public final class SpoolSource implements Source {
 
   private final Path directory;
   private final Duration settleTime;
-  private final long maxBytes;
+  private final RunLimits limits;
   private final Clock clock;
   private FileLock lock;
   private Unsettled unsettled = Unsettled.NONE;
 
   /**
-   * @param maxBytes take files, oldest first, until their sizes add up to this (at least one file)
+   * @param limits take files, oldest first, while {@link RunLimits#bytesReached} allows (at least one file)
    */
-  public SpoolSource(Path directory, Duration settleTime, long maxBytes, Clock clock) {
+  public SpoolSource(Path directory, Duration settleTime, RunLimits limits, Clock clock) {
     this.directory = directory.toAbsolutePath().normalize();
     this.settleTime = settleTime;
-    this.maxBytes = maxBytes;
+    this.limits = limits;
     this.clock = clock;
   }
 
@@ -130,7 +132,7 @@ public final class SpoolSource implements Source {
     List<Batch> batches = new ArrayList<>();
     long bytes = 0;
     for (Candidate candidate : candidates) {
-      if (!batches.isEmpty() && bytes + candidate.size() > maxBytes) {
+      if (!batches.isEmpty() && limits.bytesReached(bytes, OptionalLong.of(candidate.size()))) {
         break;
       }
       Batch batch;

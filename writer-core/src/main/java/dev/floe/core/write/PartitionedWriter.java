@@ -3,6 +3,7 @@ package dev.floe.core.write;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * so at most {@code maxOpenFiles + 1} files hold buffers), and {@link #complete()} closes the open
  * files in parallel. A failed close surfaces at the next eviction or at {@code complete()}.
  *
+ * <p>With more partitions than open files (a hash-partitioned spec such as {@code day(timestamp),
+ * bucket(16, do_id)}), rows whose partitions alternate would close a file at nearly every row:
+ * callers that can group rows by partition first ({@link #partitionOf}) give each file runs of rows
+ * instead. {@link #evictions()} counts the files closed early either way.
+ *
  * <p>File names carry the run id (Iceberg's "operation id"), so files left behind by a dead run are
  * attributable. Not thread-safe: one thread writes, completes or aborts.
  */
@@ -61,6 +67,8 @@ public final class PartitionedWriter implements AutoCloseable {
   /** Files being closed on the closers' threads, with the path each was writing, in order. */
   private final List<Closing> closing = new ArrayList<>();
   private ExecutorService closers;
+  /** A small int per partition seen, for callers that group rows by partition. */
+  private final Map<StructLike, Integer> partitionIds = new HashMap<>();
   private long evictions;
   private boolean closed;
 
@@ -107,6 +115,30 @@ public final class PartitionedWriter implements AutoCloseable {
     } catch (Error e) {
       throw StorageErrors.unchecked(e, "Cannot write data file " + describe(writer));
     }
+  }
+
+  /**
+   * The partition {@code record} goes to, as a small int: 0 for the first partition this writer
+   * was asked about, 1 for the next, and so on. On the writing thread, like {@link #write}.
+   */
+  public int partitionOf(Record record) {
+    partitionKey.partition(record instanceof EventRow row ? row.internal() : wrapper.wrap(record));
+    Integer id = partitionIds.get(partitionKey);
+    if (id == null) {
+      id = partitionIds.size();
+      partitionIds.put(partitionKey.copy(), id);
+    }
+    return id;
+  }
+
+  /** Whether the table is partitioned, so that grouping rows by partition can help. */
+  public boolean partitioned() {
+    return spec.isPartitioned();
+  }
+
+  /** Files closed before the end of the run to stay within {@link WriteOptions#maxOpenFiles()}. */
+  public long evictions() {
+    return evictions;
   }
 
   private String describe(RollingDataWriter<Record> writer) {

@@ -20,6 +20,9 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RowHandoffTest {
   /** Every kind of column a row carries: strings and JSON (bytes), longs, ints, doubles, booleans, dates, timestamps. */
@@ -97,6 +100,42 @@ class RowHandoffTest {
   }
 
   @Test
+  void aClusteringHandoffGroupsEachWindowByPartitionKeepingEachPartitionsOrder() {
+    int windowRows = RowHandoff.CLUSTER_BLOCKS * RowHandoff.BLOCK_ROWS;
+    // Two full windows and a short last one; small rows only, so that blocks fill by count.
+    byte[] input = input(2000, 2 * windowRows + 500);
+    List<Record> seen = Collections.synchronizedList(new ArrayList<>());
+    // The partition of a row: its do_id, do-0 .. do-6, which alternates at every row.
+    try (RowHandoff handoff = decoder.handoff("test-writer", row -> ((String) row.get(0)).charAt(3) - '0', row -> seen.add(row.copy()))) {
+      decoder.decodeRows("test", new ByteArrayInputStream(input), handoff, reject -> {
+        throw new AssertionError("unexpected reject: " + reject);
+      });
+      handoff.finish();
+    }
+
+    List<Record> direct = direct(input);
+    List<Record> bySeq = new ArrayList<>(seen);
+    bySeq.sort(java.util.Comparator.comparing(row -> (Long) row.getField("seq")));
+    assertThat(bySeq).as("every row once, with its values").isEqualTo(direct);
+    // Within a window: partitions in the order they first appear, each one's rows in the order they came.
+    List<Record> firstWindow = seen.subList(0, windowRows);
+    List<Object> partitionRuns = new ArrayList<>();
+    for (Record row : firstWindow) {
+      if (partitionRuns.isEmpty() || !partitionRuns.get(partitionRuns.size() - 1).equals(row.getField("do_id"))) {
+        partitionRuns.add(row.getField("do_id"));
+      }
+    }
+    assertThat(partitionRuns).containsExactly("do-5", "do-6", "do-0", "do-1", "do-2", "do-3", "do-4");
+    for (int window = 0; window * windowRows < seen.size(); window++) {
+      List<Record> rows = seen.subList(window * windowRows, Math.min(seen.size(), (window + 1) * windowRows));
+      for (String doId : List.of("do-0", "do-3", "do-6")) {
+        List<Long> seqs = rows.stream().filter(r -> r.getField("do_id").equals(doId)).map(r -> (Long) r.getField("seq")).toList();
+        assertThat(seqs).as(doId + " in window " + window).isSorted().isNotEmpty();
+      }
+    }
+  }
+
+  @Test
   void aFailureOfTheConsumerSurfacesOnTheDecodingThreadAndStopsTheRows() {
     UncheckedIOException diskFull = new UncheckedIOException("disk full", new java.io.IOException("ENOSPC"));
     AtomicInteger calls = new AtomicInteger();
@@ -113,6 +152,28 @@ class RowHandoffTest {
       }
     }).isSameAs(diskFull);
     assertThat(calls).hasValue(1500);
+  }
+
+  /** In a full window while rows still come, and in the last window, after the end was handed over. */
+  @ParameterizedTest
+  @ValueSource(ints = {1500, RowHandoff.CLUSTER_BLOCKS * RowHandoff.BLOCK_ROWS + 100})
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks the build
+  void aFailureOfAClusteringConsumerSurfacesAtFinishInAnyWindow(int failingRow) {
+    UncheckedIOException diskFull = new UncheckedIOException("disk full", new java.io.IOException("ENOSPC"));
+    AtomicInteger calls = new AtomicInteger();
+    byte[] input = input(2000, 20 * RowHandoff.BLOCK_ROWS);
+
+    assertThatThrownBy(() -> {
+      try (RowHandoff handoff = decoder.handoff("test-writer", row -> 0, row -> {
+        if (calls.incrementAndGet() == failingRow) {
+          throw diskFull;
+        }
+      })) {
+        decoder.decodeRows("test", new ByteArrayInputStream(input), handoff, reject -> {});
+        handoff.finish();
+      }
+    }).isSameAs(diskFull);
+    assertThat(calls).hasValue(failingRow);
   }
 
   @Test

@@ -13,6 +13,7 @@ import static org.mockito.Mockito.spy;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestConfig;
 import dev.floe.core.IngestOptions;
+import dev.floe.core.RunLimits;
 import dev.floe.core.TestTables;
 import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.commit.CommitUnknownException;
@@ -63,7 +64,7 @@ class IngestJobCommitUnknownTest {
   }
 
   private SpoolSource spool() {
-    return new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, clock);
+    return new SpoolSource(spool, Duration.ZERO, RunLimits.defaults(), clock);
   }
 
   /** A committer whose answer from the catalog is lost; {@code landed}: after the commit went through. */

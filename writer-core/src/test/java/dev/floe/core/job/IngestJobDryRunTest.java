@@ -9,6 +9,7 @@ import dev.floe.core.BatchOutcome;
 import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestConfig;
 import dev.floe.core.IngestOptions;
+import dev.floe.core.RunLimits;
 import dev.floe.core.TestTables;
 import dev.floe.core.config.Settings;
 import dev.floe.core.source.SpoolSource;
@@ -40,7 +41,7 @@ class IngestJobDryRunTest {
     Catalog catalog = TestTables.catalog(dir.resolve("wh"));
     FloeWriter writer = FloeWriter.builder(catalog)
         .config(IngestConfig.from(Settings.empty()).withDeadLetterDirectory(dir.resolve("dead"))).build();
-    SpoolSource source = spy(new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()));
+    SpoolSource source = spy(new SpoolSource(spool, Duration.ZERO, RunLimits.defaults(), Clock.systemUTC()));
     doAnswer(call -> {
       List<Batch> real = new ArrayList<>(((List<?>) call.callRealMethod()).stream().map(Batch.class::cast).toList());
       int index = real.get(0).source().equals(b.toString()) ? 0 : 1;
@@ -73,7 +74,7 @@ class IngestJobDryRunTest {
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1));
 
     IngestJob.JobResult dry;
-    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, later)) {
+    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, RunLimits.defaults(), later)) {
       dry = new IngestJob(writer, later).run(source, IngestOptions.defaults().withDryRun(true));
     }
 
@@ -83,7 +84,7 @@ class IngestJobDryRunTest {
     assertThat(Files.exists(spool.resolve("failed"))).isFalse();
 
     IngestJob.JobResult real;
-    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, later)) {
+    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, RunLimits.defaults(), later)) {
       real = new IngestJob(writer, later).run(source, IngestOptions.defaults());
     }
 

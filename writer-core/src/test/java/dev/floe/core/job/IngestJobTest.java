@@ -20,6 +20,7 @@ import dev.floe.core.RunLimits;
 import dev.floe.core.TestTables;
 import dev.floe.core.commit.CommitOptions;
 import dev.floe.core.commit.Committer;
+import dev.floe.core.config.DataSize;
 import dev.floe.core.config.Settings;
 import dev.floe.core.internal.DrillHook;
 import dev.floe.core.internal.DrillHooks;
@@ -62,7 +63,7 @@ class IngestJobTest {
   }
 
   private SpoolSource spool() {
-    return new SpoolSource(spool, Duration.ofSeconds(10), Long.MAX_VALUE, clock);
+    return new SpoolSource(spool, Duration.ofSeconds(10), RunLimits.defaults(), clock);
   }
 
   private Path drop(String name, int firstSeq, int count, Instant modified) throws IOException {
@@ -347,7 +348,7 @@ class IngestJobTest {
     Path a = drop("a.ndjson", 1, 50, NOW.minusSeconds(60));
     drop("b.ndjson", 1, 50, NOW.minusSeconds(50));
     long oneFile = Files.size(a);
-    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, oneFile + 10, clock)) {
+    try (SpoolSource source = new SpoolSource(spool, Duration.ZERO, RunLimits.defaults().withMaxBytes(DataSize.ofBytes(oneFile + 10)), clock)) {
       new IngestJob(writer, clock).run(source, IngestOptions.defaults());
     }
     assertThat(names(spool)).contains("b.ndjson");

@@ -3,6 +3,7 @@ package dev.floe.core.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.Batch;
+import dev.floe.core.RunLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ class SpoolSourceClaimsTest {
   @TempDir Path spool;
 
   private SpoolSource source() {
-    return new SpoolSource(spool, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC());
+    return new SpoolSource(spool, Duration.ZERO, RunLimits.defaults(), Clock.systemUTC());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.floe.core.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.Batch;
+import dev.floe.core.RunLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class SpoolSourceSettleTimeTest {
   }
 
   private SpoolSource source() {
-    return new SpoolSource(spool, SETTLE, Long.MAX_VALUE, Clock.fixed(NOW, ZoneOffset.UTC));
+    return new SpoolSource(spool, SETTLE, RunLimits.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @Test
