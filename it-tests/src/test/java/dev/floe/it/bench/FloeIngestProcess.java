@@ -76,6 +76,12 @@ final class FloeIngestProcess {
     builder.environment().keySet().removeIf(key -> key.startsWith("FLOE_") || key.startsWith("AWS_"));
     builder.environment().putAll(environment(endpoints));
     settings.forEach((key, value) -> builder.environment().put(Settings.environmentName(key), value));
+    String javaOptions = System.getProperty("bench.floe-java-opts");
+    if (javaOptions != null) {
+      // JVM options for each floe process, e.g. a flight recording or another JIT tier:
+      // -Dbench.floe-java-opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" (bin/floe's FLOE_JAVA_OPTS).
+      builder.environment().put("FLOE_JAVA_OPTS", javaOptions);
+    }
     try {
       Files.createDirectories(logs);
       prepare(launcher, logs, timeout);
