@@ -117,16 +117,6 @@ public record ServeConfig(
     return cert.map(c -> new Tls(Path.of(c), Path.of(key.orElseThrow())));
   }
 
-  public ServeConfig withPort(int newPort) {
-    return new ServeConfig(bind, newPort, spoolDirectory, rollSize, rollInterval, rollInactivity, maxRequestBytes,
-        maxDecodedBytes, maxSpoolBytes, tokenFile, shutdownTimeout, tls);
-  }
-
-  public ServeConfig withSpoolDirectory(Path directory) {
-    return new ServeConfig(bind, port, directory, rollSize, rollInterval, rollInactivity, maxRequestBytes,
-        maxDecodedBytes, maxSpoolBytes, tokenFile, shutdownTimeout, tls);
-  }
-
   private static void positive(String key, long value) {
     if (value <= 0) {
       throw new InvalidConfigException("Invalid value for " + key + ": must be positive");

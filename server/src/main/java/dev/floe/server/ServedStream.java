@@ -7,13 +7,14 @@ import dev.floe.core.IngestResult;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.decode.EventDecoder;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -169,10 +170,6 @@ final class ServedStream {
     return new Counter(new EventDecoder(schema, writer.config().limits(), writer.config().rules().at(now)), now);
   }
 
-  Path spoolDirectory() {
-    return spool.directory();
-  }
-
   private void commitLoop() {
     Duration backoff = MIN_BACKOFF;
     while (!(stopping && rolled.isEmpty())) {
@@ -215,9 +212,12 @@ final class ServedStream {
 
   /** One commit of these segments; returns those not wholly in the table. */
   private List<Segment> commit(List<Segment> segments) {
+    Map<Segment, List<Batch>> bySegment = new LinkedHashMap<>();
     List<Batch> batches = new ArrayList<>();
     for (Segment segment : segments) {
-      batches.addAll(segment.batches(name));
+      List<Batch> ofSegment = segment.batches(name);
+      bySegment.put(segment, ofSegment);
+      batches.addAll(ofSegment);
     }
     Instant start = clock.instant();
     IngestResult result = writer.ingest(batches);
@@ -232,13 +232,13 @@ final class ServedStream {
       }
     }
     List<Segment> kept = new ArrayList<>();
-    for (Segment segment : segments) {
-      if (segment.batches(name).stream().allMatch(batch -> inTable.contains(batch.id()))) {
+    bySegment.forEach((segment, ofSegment) -> {
+      if (ofSegment.stream().allMatch(batch -> inTable.contains(batch.id()))) {
         spool.delete(segment);
       } else {
         kept.add(segment);
       }
-    }
+    });
     if (!kept.isEmpty()) {
       LOG.warn("Stream {}: {} spool segments are not yet wholly in {} and are kept: {}", name, kept.size(),
           writer.config().table(), notIn);

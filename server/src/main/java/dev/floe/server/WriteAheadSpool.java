@@ -154,10 +154,6 @@ final class WriteAheadSpool implements AutoCloseable {
     return Optional.ofNullable(openSince);
   }
 
-  Path directory() {
-    return directory;
-  }
-
   /** Deletes a segment whose requests the table now holds. */
   void delete(Segment segment) {
     try {

@@ -113,16 +113,13 @@ final class ServeCommand implements Callable<Integer> {
     // SIGTERM and SIGINT are handled on this thread, not in a shutdown hook: hooks run side by
     // side, and Iceberg stops its worker pool in one (a commit then fails with a rejected task),
     // while its S3OutputStream registers a hook on first use, which throws "Shutdown in progress"
-    // once the JVM is stopping. The drain runs with everything alive; the hook stays for any
-    // other way the JVM is stopped (what it cannot commit stays in the spool for the next start).
+    // once the JVM is stopping. The drain runs with everything alive. No hook: one could not
+    // commit either, and whatever the JVM is stopped by, what was answered 200 is in the spool.
     CountDownLatch stopRequested = new CountDownLatch(1);
     for (String signal : List.of("TERM", "INT")) {
       sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> stopRequested.countDown());
     }
-    Thread hook = new Thread(() -> Runtime.getRuntime().halt(stop(server, config, catalogs, err)), "floe-serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     stopRequested.await();
-    Runtime.getRuntime().removeShutdownHook(hook);
     return stop(server, config, catalogs, err);
   }
 

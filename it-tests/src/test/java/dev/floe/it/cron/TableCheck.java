@@ -18,7 +18,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /** Reads a table back and compares it with what the producers handed out. */
-final class TableCheck {
+public final class TableCheck {
   private TableCheck() {}
 
   /**
@@ -37,7 +37,16 @@ final class TableCheck {
     }
   }
 
-  static Comparison compare(Table table, Map<String, List<Object>> expected) {
+  /**
+   * The table's rows by event key {@code do_id/seq}.
+   *
+   * @param rows how many rows
+   * @param counts rows per key
+   * @param values per key, the other columns (timestamp as epoch millis) of its last row read
+   */
+  public record Rows(long rows, Map<String, Integer> counts, Map<String, List<Object>> values) {}
+
+  public static Rows read(Table table) {
     Map<String, Integer> counts = new HashMap<>();
     Map<String, List<Object>> values = new HashMap<>();
     long rows = 0;
@@ -52,6 +61,14 @@ final class TableCheck {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + table.name(), e);
     }
+    return new Rows(rows, counts, values);
+  }
+
+  static Comparison compare(Table table, Map<String, List<Object>> expected) {
+    Rows read = read(table);
+    Map<String, Integer> counts = read.counts();
+    Map<String, List<Object>> values = read.values();
+    long rows = read.rows();
     long lost = 0;
     long doubled = 0;
     long unexpected = 0;

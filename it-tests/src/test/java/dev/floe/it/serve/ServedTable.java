@@ -1,10 +1,7 @@
 package dev.floe.it.serve;
 
 import dev.floe.core.commit.BatchLedger;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
+import dev.floe.it.cron.TableCheck;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,9 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
@@ -46,20 +40,10 @@ record ServedTable(long rows, long answeredLost, long doubled, long unexpected, 
   static ServedTable compare(Table table, ServeClients clients) {
     Map<String, List<Object>> sent = clients.events();
     Map<String, String> requestOf = clients.requestOfEvent();
-    Map<String, Integer> counts = new HashMap<>();
-    Map<String, List<Object>> values = new HashMap<>();
-    long rows = 0;
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      for (Record r : records) {
-        rows++;
-        String key = r.getField("do_id") + "/" + r.getField("seq");
-        counts.merge(key, 1, Integer::sum);
-        values.put(key, Arrays.asList(r.getField("ns"), r.getField("type"), r.getField("key"), r.getField("value"),
-            r.getField("op"), ((OffsetDateTime) r.getField("timestamp")).toInstant().toEpochMilli()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + table.name(), e);
-    }
+    TableCheck.Rows read = TableCheck.read(table);
+    Map<String, Integer> counts = read.counts();
+    Map<String, List<Object>> values = read.values();
+    long rows = read.rows();
     long lost = 0;
     long doubled = 0;
     long unexpected = 0;
