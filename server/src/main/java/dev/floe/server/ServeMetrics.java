@@ -38,6 +38,9 @@ final class ServeMetrics {
     private final LongAdder eventsCommitted = new LongAdder();
     private final AtomicLong commitMillisTotal = new AtomicLong();
     private final AtomicLong lastCommitEpochMillis = new AtomicLong();
+    private final LongAdder syncs = new LongAdder();
+    private final LongAdder syncNanosTotal = new LongAdder();
+    private final AtomicLong syncNanosMax = new AtomicLong();
 
     private StreamMetrics(String name) {
       this.name = name;
@@ -58,6 +61,13 @@ final class ServeMetrics {
       eventsCommitted.add(result.eventsWritten());
       commitMillisTotal.addAndGet(took.toMillis());
       lastCommitEpochMillis.set(at.toEpochMilli());
+    }
+
+    /** One group commit of the spool: an fsync that took {@code nanos}. */
+    void synced(long nanos) {
+      syncs.increment();
+      syncNanosTotal.add(nanos);
+      syncNanosMax.accumulateAndGet(nanos, Math::max);
     }
 
     void commitFailed() {
@@ -84,6 +94,14 @@ final class ServeMetrics {
     counter(out, "floe_serve_events_committed_total", "Events written by the commits.", m -> m.eventsCommitted.sum());
     counter(out, "floe_serve_commit_seconds_total", "Time spent in commits (divide by floe_serve_commits_total).",
         m -> m.commitMillisTotal.get() / 1000.0);
+    counter(out, "floe_serve_spool_syncs_total", "Group commits of the spool: one fsync each, for every request waiting.",
+        m -> m.syncs.sum());
+    counter(out, "floe_serve_spool_sync_seconds_total", "Time spent in the spool's fsyncs (divide by floe_serve_spool_syncs_total).",
+        m -> m.syncNanosTotal.sum() / 1e9);
+    help(out, "floe_serve_spool_sync_seconds_max", "gauge", "The slowest spool fsync since the server started: a slow disk holds every answer this long.");
+    for (StreamMetrics m : streams.values()) {
+      line(out, "floe_serve_spool_sync_seconds_max", m.name, m.syncNanosMax.get() / 1e9);
+    }
     help(out, "floe_serve_last_commit_timestamp_seconds", "gauge", "When the last commit finished (Unix seconds); 0 before the first.");
     for (StreamMetrics m : streams.values()) {
       line(out, "floe_serve_last_commit_timestamp_seconds", m.name, m.lastCommitEpochMillis.get() / 1000.0);

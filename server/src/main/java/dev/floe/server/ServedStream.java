@@ -65,7 +65,7 @@ final class ServedStream {
     this.clock = clock;
     this.metrics = metrics.stream(name);
     this.spool = new WriteAheadSpool(config.spoolDirectory().resolve(name), config.rollSize().bytes(),
-        config.rollInterval(), config.rollInactivity(), clock, rolled::add);
+        config.rollInterval(), config.rollInactivity(), clock, rolled::add, this.metrics::synced);
     this.committer = new Thread(this::commitLoop, "floe-serve-commit-" + name);
     // Shutdown is explicit (drain); a server that failed to start must not be kept alive by it.
     this.committer.setDaemon(true);

@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ final class WriteAheadSpool implements AutoCloseable {
   private final Duration rollInactivity;
   private final Clock clock;
   private final Consumer<Segment> rolled;
+  private final LongConsumer synced;
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final AtomicLong spooled = new AtomicLong();
   private final Thread writer;
@@ -67,15 +69,17 @@ final class WriteAheadSpool implements AutoCloseable {
 
   /**
    * @param rolled receives each closed segment, on the writer thread
+   * @param synced receives how long each group's fsync took, in nanoseconds
    */
   WriteAheadSpool(Path directory, long rollSize, Duration rollInterval, Duration rollInactivity, Clock clock,
-      Consumer<Segment> rolled) {
+      Consumer<Segment> rolled, LongConsumer synced) {
     this.directory = directory;
     this.rollSize = rollSize;
     this.rollInterval = rollInterval;
     this.rollInactivity = rollInactivity;
     this.clock = clock;
     this.rolled = rolled;
+    this.synced = synced;
     this.writer = new Thread(this::run, "floe-serve-spool-" + directory.getFileName());
     this.writer.setDaemon(true);
   }
@@ -262,7 +266,9 @@ final class WriteAheadSpool implements AutoCloseable {
       while (done < total) {
         done += channel.write(buffers);
       }
+      long syncStart = System.nanoTime();
       channel.force(false);
+      synced.accept(System.nanoTime() - syncStart);
       bytes = position;
       frames.addAll(added);
       spooled.addAndGet(total);

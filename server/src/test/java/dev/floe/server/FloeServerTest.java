@@ -252,7 +252,9 @@ class FloeServerTest {
       assertThat(metrics).contains("floe_serve_requests_total{stream=\"events\",code=\"200\"} 1")
           .contains("floe_serve_requests_total{stream=\"events\",code=\"400\"} 1")
           .contains("floe_serve_events_accepted_total{stream=\"events\"} 2")
-          .contains("# TYPE floe_serve_spool_bytes gauge");
+          .contains("# TYPE floe_serve_spool_bytes gauge")
+          .containsPattern("floe_serve_spool_syncs_total\\{stream=\"events\"\\} [1-9]")
+          .containsPattern("floe_serve_spool_sync_seconds_max\\{stream=\"events\"\\} [0-9.E-]+");
       assertThat(get(server, "/healthz").body()).isEqualTo("ok\n");
     }
   }

@@ -25,7 +25,7 @@ class WriteAheadSpoolTest {
   private final List<Segment> rolled = new CopyOnWriteArrayList<>();
 
   private WriteAheadSpool spool() {
-    return new WriteAheadSpool(dir, 1 << 20, Duration.ofHours(1), Duration.ofHours(1), Clock.systemUTC(), rolled::add);
+    return new WriteAheadSpool(dir, 1 << 20, Duration.ofHours(1), Duration.ofHours(1), Clock.systemUTC(), rolled::add, nanos -> { });
   }
 
   private static String read(Batch batch) throws IOException {
@@ -101,7 +101,7 @@ class WriteAheadSpoolTest {
   @Test
   void anIdleSegmentRollsAfterTheInactivityTime() throws Exception {
     WriteAheadSpool spool = new WriteAheadSpool(dir, 1 << 20, Duration.ofHours(1), Duration.ofMillis(100),
-        Clock.systemUTC(), rolled::add);
+        Clock.systemUTC(), rolled::add, nanos -> { });
     spool.open();
     spool.append(Optional.empty(), "{}\n".getBytes(StandardCharsets.UTF_8)).get();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> rolled.size() == 1);

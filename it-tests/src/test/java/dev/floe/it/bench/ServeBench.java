@@ -81,6 +81,8 @@ class ServeBench {
     String rollInterval = System.getProperty("bench.serve.roll-interval", "5s");
     boolean keys = Boolean.getBoolean("bench.serve.keys");
     String javaOpts = System.getProperty("bench.serve.java-opts");
+    // Another file system for the spool (e.g. /dev/shm, where fsync returns at once): tells the disk's share.
+    String spoolParent = System.getProperty("bench.serve.spool-dir");
     Path launcher = Path.of(System.getProperty("floe.bench.launcher", "../bin/floe")).toAbsolutePath().normalize();
     Path dir = ServerLayout.fromSystemProperties().serversDir().getParent().resolve("bench-serve")
         .resolve(UUID.randomUUID().toString().substring(0, 8));
@@ -90,9 +92,10 @@ class ServeBench {
     // Each client's requests are due every `interval` ns, the clients' schedules spread evenly.
     long interval = rate > 0 ? Math.round(1e9 * clients * perRequest / rate) : 0;
 
+    Path spool = (spoolParent == null ? dir : Path.of(spoolParent).resolve(dir.getFileName())).resolve("spool");
     prepare(launcher, dir);
     ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "serve", "--port", "0",
-        "--spool-dir", dir.resolve("spool").toString(), "-D", "serve.roll-interval=" + rollInterval)
+        "--spool-dir", spool.toString(), "-D", "serve.roll-interval=" + rollInterval)
         .redirectOutput(dir.resolve("serve.out").toFile())
         .redirectError(dir.resolve("serve.err").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -252,6 +255,12 @@ class ServeBench {
           atStop.getOrDefault("floe_serve_spool_bytes", 0.0) / 1e6,
           atStop.getOrDefault("floe_serve_spool_oldest_age_seconds", 0.0),
           rate > 0 ? String.format("; %,d requests sent over 1 ms late (a client behind its schedule)", late.get()) : ""));
+      double syncs = atStop.getOrDefault("floe_serve_spool_syncs_total", 0.0);
+      report.add(String.format("spool%s: %,.0f fsyncs (group commits), %.1f requests each, mean %.2f ms, slowest %,.0f ms",
+          spoolParent == null ? "" : " in " + spoolParent, syncs,
+          atStop.getOrDefault("floe_serve_requests_total", 0.0) / Math.max(1, syncs),
+          atStop.getOrDefault("floe_serve_spool_sync_seconds_total", 0.0) * 1000 / Math.max(1, syncs),
+          atStop.getOrDefault("floe_serve_spool_sync_seconds_max", 0.0) * 1000));
       StringBuilder stalls = new StringBuilder();
       for (int second = (int) warmup.toSeconds(); second < worstBySecond.length(); second++) {
         if (worstBySecond.get(second) > 100_000_000L) {
