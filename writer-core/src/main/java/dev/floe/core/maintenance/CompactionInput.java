@@ -15,13 +15,16 @@ import org.apache.iceberg.DataFile;
  * @param files every live data file of the snapshot
  * @param lastWrites for each partition that a non-compaction commit added files to recently, the
  *     time of the latest such commit (older writes may be left out)
+ * @param sortOrderId the id of the table's sort order, which files a sorted rewrite writes carry;
+ *     0 when the table declares none (its files cannot be told sorted from unsorted)
  */
 public record CompactionInput(
     String table,
     Long snapshotId,
     Instant now,
     List<ScannedFile> files,
-    Map<PartitionRef, Instant> lastWrites) {
+    Map<PartitionRef, Instant> lastWrites,
+    int sortOrderId) {
 
   /**
    * One live data file.
@@ -34,6 +37,11 @@ public record CompactionInput(
   public CompactionInput {
     files = List.copyOf(files);
     lastWrites = Map.copyOf(lastWrites);
+  }
+
+  /** A table without a sort order. */
+  public CompactionInput(String table, Long snapshotId, Instant now, List<ScannedFile> files, Map<PartitionRef, Instant> lastWrites) {
+    this(table, snapshotId, now, files, lastWrites, 0);
   }
 
   public static CompactionInput empty(String table, Instant now) {

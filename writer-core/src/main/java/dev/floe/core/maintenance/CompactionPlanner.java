@@ -18,6 +18,11 @@ import org.apache.iceberg.FileFormat;
  * <ul>
  *   <li>Per partition, the small Parquet files (below {@link CompactionOptions#smallFileBytes()})
  *       are the candidates; files near the target are left as they are.
+ *   <li>A sorted run ({@link CompactionOptions#sort()}) on a table with a sort order also takes
+ *       every file whose {@code sort_order_id} is not the table's (as ingest writes them, or sorted
+ *       by an earlier order), whatever its size: a group holding one is rewritten even when it is
+ *       a single file. Files already in the table's order and near the target stay, so a second
+ *       run plans nothing.
  *   <li>A partition written within {@code min-age} by anything but compaction is skipped, as is a
  *       partition with delete files.
  *   <li>Candidates are cut into groups of at most {@code max-group-size} bytes (and never more than
@@ -51,7 +56,7 @@ public final class CompactionPlanner {
               files.stream()
                   .map(ScannedFile::file)
                   .filter(file -> file.format() == FileFormat.PARQUET)
-                  .filter(file -> file.fileSizeInBytes() < options.smallFileBytes())
+                  .filter(file -> file.fileSizeInBytes() < options.smallFileBytes() || unsorted(file, input, options))
                   .sorted(Comparator.comparing(DataFile::location))
                   .toList();
           if (small.isEmpty()) {
@@ -64,7 +69,8 @@ public final class CompactionPlanner {
             skipped.add(skip(partition, Reason.HAS_DELETE_FILES, small));
           } else {
             for (List<DataFile> chunk : chunks(small, options.groupLimitBytes())) {
-              group(partition, chunk, options, candidates, skipped);
+              boolean sorting = chunk.stream().anyMatch(file -> unsorted(file, input, options));
+              group(partition, chunk, options, sorting, candidates, skipped);
             }
           }
         });
@@ -73,6 +79,10 @@ public final class CompactionPlanner {
     long planned = 0;
     boolean capReached = false;
     for (FileGroup group : candidates) {
+      if (group.bytes() > options.maxBytes().bytes()) {
+        skipped.add(skip(group.partition(), Reason.LARGER_THAN_BYTE_CAP, group.files()));
+        continue;
+      }
       capReached = capReached || planned + group.bytes() > options.maxBytes().bytes();
       if (capReached) {
         skipped.add(skip(group.partition(), Reason.BYTE_CAP_REACHED, group.files()));
@@ -85,15 +95,24 @@ public final class CompactionPlanner {
         input.table(), input.snapshotId(), input.now(), options, input.files().size(), input.bytes(), groups, skipped);
   }
 
+  /** A file a sorted run must rewrite: the table has a sort order and the file is not written in it. */
+  private static boolean unsorted(DataFile file, CompactionInput input, CompactionOptions options) {
+    return options.sort() && input.sortOrderId() > 0 && !Integer.valueOf(input.sortOrderId()).equals(file.sortOrderId());
+  }
+
+  /** A group of files, kept when rewriting them gains something: fewer files, or files in the sort order. */
   private static void group(
       PartitionRef partition,
       List<DataFile> files,
       CompactionOptions options,
+      boolean sorting,
       List<FileGroup> groups,
       List<SkippedPartition> skipped) {
     long content = files.stream().mapToLong(CompactionPlanner::contentBytes).sum();
     long expected = Math.max(1, ceilDiv(content, options.targetFileSize().bytes()));
-    if (files.size() < options.minInputFiles()) {
+    if (sorting) {
+      groups.add(new FileGroup(partition, files, Math.toIntExact(expected)));
+    } else if (files.size() < options.minInputFiles()) {
       skipped.add(skip(partition, Reason.TOO_FEW_FILES, files));
     } else if (expected >= files.size()) {
       skipped.add(skip(partition, Reason.NO_GAIN, files));

@@ -38,8 +38,9 @@ final class CompactionScan {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the data files of " + table.name() + ": " + e.getMessage(), e);
     }
+    int sortOrderId = table.sortOrder().isSorted() ? table.sortOrder().orderId() : 0;
     return new CompactionInput(
-        table.name(), current.snapshotId(), now, files, lastWrites(table, current, now.minus(minAge)));
+        table.name(), current.snapshotId(), now, files, lastWrites(table, current, now.minus(minAge)), sortOrderId);
   }
 
   /**

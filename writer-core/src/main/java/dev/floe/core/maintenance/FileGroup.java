@@ -4,7 +4,8 @@ import java.util.List;
 import org.apache.iceberg.DataFile;
 
 /**
- * Small files of one partition that one commit rewrites into files of about the target size.
+ * Files of one partition that one commit rewrites into files of about the target size: small ones,
+ * and in a sorted run the ones not yet in the table's sort order.
  *
  * @param expectedFiles about how many files the rewrite makes: {@code ceil(column bytes / target
  *     file size)}, see {@link CompactionPlanner#contentBytes}

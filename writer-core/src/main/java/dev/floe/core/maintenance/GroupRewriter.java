@@ -59,7 +59,9 @@ final class GroupRewriter {
         new GenericFileWriterFactory.Builder(table)
             .dataFileFormat(FileFormat.PARQUET)
             .dataSchema(schema)
-            .dataSortOrder(sortOrder)
+            // Files record the table's sort order id; rows sorted by the do_id, seq fallback of a
+            // table that declares none say unsorted rather than name an order the table lacks.
+            .dataSortOrder(table.sortOrder().isSorted() ? sortOrder : SortOrder.unsorted())
             .writerProperties(write.parquetProperties())
             .build();
     this.targetFileSize = write.targetFileSize().bytes();

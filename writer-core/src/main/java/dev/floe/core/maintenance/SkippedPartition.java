@@ -12,7 +12,9 @@ public record SkippedPartition(PartitionRef partition, Reason reason, int files,
     /** Delete files apply to the partition; floe does not rewrite rows with deletes. */
     HAS_DELETE_FILES("has delete files"),
     /** The run's {@link CompactionOptions#maxBytes()} is used up; a later run takes it. */
-    BYTE_CAP_REACHED("over this run's byte cap");
+    BYTE_CAP_REACHED("over this run's byte cap"),
+    /** One group (a single file, or files that cannot be split) is larger than {@link CompactionOptions#maxBytes()}: no run takes it until the cap is raised. */
+    LARGER_THAN_BYTE_CAP("larger than a run's byte cap: no run rewrites it unless --max-bytes is raised");
 
     private final String description;
 

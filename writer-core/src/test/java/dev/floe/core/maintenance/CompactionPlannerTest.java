@@ -35,22 +35,37 @@ class CompactionPlannerTest {
   }
 
   private void add(String day, int count, long bytesEach, FileFormat format, boolean hasDeletes) {
+    add(day, count, bytesEach, format, hasDeletes, null);
+  }
+
+  private void addSorted(String day, int count, long bytesEach, Integer sortOrderId) {
+    add(day, count, bytesEach, FileFormat.PARQUET, false, sortOrderId);
+  }
+
+  private void add(String day, int count, long bytesEach, FileFormat format, boolean hasDeletes, Integer sortOrderId) {
     for (int i = 0; i < count; i++) {
       String path = "timestamp_day=" + day;
-      DataFile file =
+      DataFiles.Builder builder =
           DataFiles.builder(SPEC)
               .withPath(String.format("s3://bucket/t/data/%s/f%04d.%s", path, counter++, format.name().toLowerCase()))
               .withPartitionPath(path)
               .withFormat(format)
               .withFileSizeInBytes(bytesEach)
-              .withRecordCount(bytesEach / 100)
-              .build();
+              .withRecordCount(bytesEach / 100);
+      if (sortOrderId != null) {
+        builder.withSortOrderId(sortOrderId);
+      }
+      DataFile file = builder.build();
       files.add(new ScannedFile(new PartitionRef(SPEC.specId(), path), file, hasDeletes));
     }
   }
 
   private CompactionPlan plan(CompactionOptions options, Map<PartitionRef, Instant> lastWrites) {
     return CompactionPlanner.plan(new CompactionInput("db.t", 42L, NOW, files, lastWrites), options);
+  }
+
+  private CompactionPlan plan(CompactionOptions options, Map<PartitionRef, Instant> lastWrites, int sortOrderId) {
+    return CompactionPlanner.plan(new CompactionInput("db.t", 42L, NOW, files, lastWrites, sortOrderId), options);
   }
 
   private static PartitionRef day(String day) {
@@ -148,6 +163,65 @@ class CompactionPlannerTest {
         .containsExactly(
             tuple(day("2026-11-03"), Reason.BYTE_CAP_REACHED),
             tuple(day("2026-11-01"), Reason.BYTE_CAP_REACHED));
+  }
+
+  @Test
+  void aSortedRunRewritesColdFilesNotInTheTableSortOrderWhateverTheirSize() {
+    CompactionOptions sorted = OPTIONS.sorted(1000);
+    addSorted("2026-11-01", 1, 500 * KB, null); // one large file as ingest writes it: no sort order
+    addSorted("2026-11-02", 2, 90 * KB, 0); // near the target, written unsorted
+    addSorted("2026-11-03", 3, 90 * KB, 1); // already in the table's order: left alone
+    addSorted("2026-11-04", 1, 90 * KB, 2); // an earlier sort order of the table
+    addSorted("2026-11-05", 1, 90 * KB, 0); // still being written: left for later
+
+    CompactionPlan plan = plan(sorted, Map.of(day("2026-11-05"), NOW), 1);
+
+    assertThat(plan.groups())
+        .extracting(FileGroup::partition, group -> group.files().size(), FileGroup::expectedFiles)
+        .containsExactlyInAnyOrder(
+            tuple(day("2026-11-01"), 1, 5),
+            tuple(day("2026-11-02"), 2, 2),
+            tuple(day("2026-11-04"), 1, 1));
+    assertThat(plan.skipped())
+        .extracting(SkippedPartition::partition, SkippedPartition::reason)
+        .containsExactly(tuple(day("2026-11-05"), Reason.STILL_BEING_WRITTEN));
+
+    // Without --sort the same table has nothing to bin-pack.
+    assertThat(plan(OPTIONS, Map.of(day("2026-11-05"), NOW), 1).groups()).isEmpty();
+  }
+
+  @Test
+  void aSortedRunRewritesTheSmallSortedFilesOfAPartitionTogetherWithItsUnsortedOnes() {
+    addSorted("2026-11-01", 2, 90 * KB, 1); // near the target and sorted: stays
+    addSorted("2026-11-01", 1, 10 * KB, 1); // small and sorted: merged with the new one
+    addSorted("2026-11-01", 1, 20 * KB, null); // late data, unsorted
+
+    CompactionPlan plan = plan(OPTIONS.sorted(1000), Map.of(), 1);
+
+    assertThat(plan.groups()).hasSize(1);
+    assertThat(plan.groups().get(0).files()).extracting(DataFile::fileSizeInBytes).containsExactlyInAnyOrder(10 * KB, 20 * KB);
+    assertThat(plan.groups().get(0).expectedFiles()).isEqualTo(1);
+  }
+
+  @Test
+  void aFileLargerThanTheRunsByteCapIsReportedAsSuchNotAsACapReachedLater() {
+    addSorted("2026-11-01", 1, 500 * KB, null);
+    addSorted("2026-11-02", 1, 50 * KB, null);
+
+    CompactionPlan plan = plan(OPTIONS.sorted(1000).withMaxBytes(DataSize.ofKilobytes(200)), Map.of(), 1);
+
+    assertThat(plan.groups()).extracting(FileGroup::partition).containsExactly(day("2026-11-02"));
+    assertThat(plan.skipped())
+        .extracting(SkippedPartition::partition, SkippedPartition::reason)
+        .containsExactly(tuple(day("2026-11-01"), Reason.LARGER_THAN_BYTE_CAP));
+    assertThat(Reason.LARGER_THAN_BYTE_CAP.description()).contains("max-bytes");
+  }
+
+  @Test
+  void aTableWithoutASortOrderIsOnlyBinPackedEvenWhenSorted() {
+    addSorted("2026-11-01", 1, 500 * KB, null);
+
+    assertThat(plan(OPTIONS.sorted(1000), Map.of(), 0).groups()).isEmpty();
   }
 
   @Test

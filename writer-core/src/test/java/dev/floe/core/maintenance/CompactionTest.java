@@ -134,6 +134,24 @@ class CompactionTest {
   }
 
   @Test
+  void aSortedRunRewritesFilesNotInTheSortOrderWhateverTheirCountAndASecondRunHasNothingToDo() {
+    Table table = fixture.table();
+    maintenance(table, Fixture.config(TARGET)).compact(); // bin-packed: one unsorted file per partition
+    Map<List<Object>, Long> rowsBefore = Fixture.rowMultiset(table);
+    assertThat(Fixture.liveFiles(table)).hasSize(3).allSatisfy(file -> assertThat(file.sortOrderId()).isNotEqualTo(table.sortOrder().orderId()));
+    MaintenanceConfig config = Fixture.config(TARGET);
+    config = config.withCompaction(config.compaction().sorted(1000));
+    assertThat(maintenance(table, Fixture.config(TARGET)).planCompaction().groups()).isEmpty(); // one file each: nothing to bin-pack
+
+    CompactionResult result = maintenance(table, config).compact();
+
+    assertThat(result.groupsCommitted()).isEqualTo(3);
+    assertThat(Fixture.rowMultiset(table)).isEqualTo(rowsBefore);
+    assertThat(Fixture.liveFiles(table)).hasSize(3).allSatisfy(file -> assertThat(file.sortOrderId()).isEqualTo(table.sortOrder().orderId()));
+    assertThat(maintenance(table, config).planCompaction().groups()).isEmpty();
+  }
+
+  @Test
   void aGroupWhoseFilesChangedConcurrentlyIsSkippedAndItsNewFilesDeletedWhileTheOthersCommit() {
     Table table = fixture.table();
     TableMaintenance maintenance = maintenance(table, Fixture.config(TARGET));
