@@ -205,6 +205,70 @@ class SchemaEvolutionIngestTest {
     assertThat(TestTables.rows(after)).extracting(r -> r.getField("qty")).containsExactlyInAnyOrder(1L, 5_000_000_000L);
   }
 
+  static final String PLAIN =
+      "{\"fields\": ["
+          + "{\"name\": \"id\", \"type\": \"string\", \"required\": true},"
+          + "{\"name\": \"meta\", \"type\": \"string\"},"
+          + "{\"name\": \"order\", \"type\": \"struct\", \"fields\": [{\"name\": \"extra\", \"type\": \"string\"}]},"
+          + "{\"name\": \"tags\", \"type\": \"list\", \"element\": {\"type\": \"string\"}}"
+          + "]}";
+
+  static final String JSON =
+      "{\"fields\": ["
+          + "{\"name\": \"id\", \"type\": \"string\", \"required\": true},"
+          + "{\"name\": \"meta\", \"type\": \"json\"},"
+          + "{\"name\": \"order\", \"type\": \"struct\", \"fields\": [{\"name\": \"extra\", \"type\": \"json\"}]},"
+          + "{\"name\": \"tags\", \"type\": \"list\", \"element\": {\"type\": \"json\"}}"
+          + "]}";
+
+  @Test
+  void stringFieldsMadeJsonTakeAnyJsonValueAndAWriterStillOnStringKeepsThemJson() throws IOException {
+    ingest(PLAIN, "{\"id\":\"a\",\"meta\":\"text\",\"order\":{\"extra\":\"e\"},\"tags\":[\"t\"]}");
+
+    IngestResult marked =
+        ingest(JSON,
+            "{\"id\":\"b\",\"meta\":{\"k\":[1,2.50]},\"order\":{\"extra\":[true,null]},\"tags\":[{\"x\":1},\"y\",7]}",
+            "{\"id\":\"c\",\"meta\":42}");
+
+    assertThat(marked.deadLetters()).as(marked.toString()).isEmpty();
+    assertThat(marked.eventsWritten()).isEqualTo(2);
+    Table evolved = table();
+    assertThat(evolved.schemas()).hasSize(2);
+    assertThat(evolved.schema().findField("meta").doc()).isEqualTo("json");
+    assertThat(evolved.schema().findField("order.extra").doc()).isEqualTo("json");
+    assertThat(evolved.schema().findField("tags").doc()).isEqualTo("json");
+
+    IngestResult behind = ingest(PLAIN, "{\"id\":\"d\",\"meta\":{\"still\":\"json\"},\"tags\":[[1]]}");
+
+    assertThat(behind.eventsWritten()).as(behind.toString()).isEqualTo(1);
+    assertThat(table().schemas()).as("the string writer follows the table").hasSize(2);
+    List<Record> rows = TestTables.rows(table());
+    assertThat(row(rows, "a").getField("meta")).isEqualTo("text");
+    assertThat(row(rows, "a").getField("tags")).isEqualTo(List.of("t"));
+    Record b = row(rows, "b");
+    assertThat(b.getField("meta")).isEqualTo("{\"k\":[1,2.50]}");
+    assertThat(((Record) b.getField("order")).getField("extra")).isEqualTo("[true,null]");
+    assertThat(b.getField("tags")).isEqualTo(List.of("{\"x\":1}", "y", "7"));
+    assertThat(row(rows, "c").getField("meta")).isEqualTo("42");
+    assertThat(row(rows, "d").getField("meta")).isEqualTo("{\"still\":\"json\"}");
+    assertThat(row(rows, "d").getField("tags")).isEqualTo(List.of("[1]"));
+  }
+
+  @Test
+  void aStringDefinitionForAJsonColumnTheTableNeverHadAsStringIsRefused() throws IOException {
+    ingest(JSON, "{\"id\":\"a\",\"meta\":{}}");
+
+    assertThatThrownBy(() -> ingest(PLAIN, "{\"id\":\"b\"}"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith(
+            "Cannot evolve table s.t to the schema definition (the table is left unchanged): "
+                + "field 'meta' is json in the table and string in the definition: floe does not unmark a json column"
+                + " (readers may rely on it); change the definition to json; ")
+        .hasMessageContaining("field 'order.extra' is json in the table")
+        .hasMessageContaining("field 'tags[]' is json in the table");
+    assertThat(table().schemas()).hasSize(1);
+  }
+
   @Test
   void aColumnLeftOutOfTheDefinitionStaysAndHoldsNull() throws IOException {
     ingest(V2, "{\"id\":\"a\",\"ts\":1767139201000,\"tag\":\"t\"}");

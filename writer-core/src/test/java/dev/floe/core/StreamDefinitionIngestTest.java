@@ -188,6 +188,28 @@ class StreamDefinitionIngestTest {
         .containsExactlyInAnyOrder("{\"a\":1,\"b\":[true,null,\"é\"]}", "[1,2]", "\"text\"");
   }
 
+  @Test
+  void aListOfJsonKeepsEachElementAsJsonTextAndAListOfUint32ChecksItsRange() throws IOException {
+    String lists =
+        "{\"fields\": [{\"name\": \"id\", \"type\": \"string\", \"required\": true},"
+            + " {\"name\": \"items\", \"type\": \"list\", \"element\": {\"type\": \"json\"}},"
+            + " {\"name\": \"grid\", \"type\": \"list\", \"element\": {\"type\": \"list\", \"element\": {\"type\": \"json\"}}},"
+            + " {\"name\": \"ids\", \"type\": \"list\", \"element\": {\"type\": \"uint32\"}}]}";
+
+    IngestResult result =
+        ingest(
+            lists,
+            "{\"id\":\"a\",\"items\":[{\"a\":[1,2.50]},[true],\"s\",3,null],\"grid\":[[{\"b\":null}],[]],\"ids\":[4294967295]}",
+            "{\"id\":\"b\",\"ids\":[-1]}");
+
+    assertThat(result.eventsWritten()).isEqualTo(1);
+    assertThat(reasons(result)).containsExactly("field 'ids[]' -1 is out of range for uint32");
+    Record row = rows().get(0);
+    assertThat(row.getField("items")).isEqualTo(Arrays.asList("{\"a\":[1,2.50]}", "[true]", "s", "3", null));
+    assertThat(row.getField("grid")).isEqualTo(List.of(List.of("{\"b\":null}"), List.of()));
+    assertThat(row.getField("ids")).isEqualTo(List.of(4294967295L));
+  }
+
   private static List<String> reasons(IngestResult result) throws IOException {
     if (result.deadLetters().isEmpty()) {
       return List.of();

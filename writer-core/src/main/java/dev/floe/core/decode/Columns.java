@@ -11,7 +11,11 @@ import org.apache.iceberg.types.Types;
 
 /** The columns of a schema that floe decodes from JSON, looked up by JSON key. */
 final class Columns {
-  /** Iceberg has no JSON type; floe marks Pipelines' {@code json} columns with this doc. */
+  /**
+   * Iceberg has no JSON type; floe marks Pipelines' {@code json} columns with this doc. A list's
+   * element cannot carry a doc in Iceberg, so a list field's doc applies to its elements: a list
+   * of json is a {@code list<string>} whose doc is {@code json} (and likewise uint32 and uint64).
+   */
   static final String JSON_DOC = "json";
 
   /** A long column holding Pipelines' {@code uint32}: 0 to 2^32 - 1. */
@@ -80,13 +84,14 @@ final class Columns {
       List<Column> columns = new ArrayList<>(fields.size());
       for (int position = 0; position < fields.size(); position++) {
         Types.NestedField field = fields.get(position);
-        columns.add(column(field, field.name(), prefix + field.name(), position));
+        columns.add(column(field, field.doc(), field.name(), prefix + field.name(), position));
       }
       return new Columns(columns);
     }
 
-    Column column(Types.NestedField field, String key, String path, int position) {
-      ColumnKind kind = kindOf(field, path);
+    /** {@code doc} is the field's own, or for a list's element the list's (see {@link #JSON_DOC}). */
+    Column column(Types.NestedField field, String doc, String key, String path, int position) {
+      ColumnKind kind = kindOf(field.type(), doc, path);
       String name = schema.findColumnName(field.fieldId());
       List<String> allowed = kind == ColumnKind.STRING ? rules.allowedValues().getOrDefault(name, List.of()) : List.of();
       boolean timestamp = kind == ColumnKind.TIMESTAMPTZ || kind == ColumnKind.TIMESTAMP;
@@ -99,7 +104,8 @@ final class Columns {
         fields = struct(field.type().asStructType().fields(), path + ".");
       } else if (kind == ColumnKind.LIST) {
         Types.ListType list = field.type().asListType();
-        element = column(list.fields().get(0), key, path + "[]", 0);
+        Types.NestedField elementField = list.fields().get(0);
+        element = column(elementField, elementField.doc() != null ? elementField.doc() : doc, key, path + "[]", 0);
       }
       return new Column(
           key, path, position, kind, field.isRequired(), field.type(), allowed, window,
@@ -120,13 +126,12 @@ final class Columns {
     return byName.get(name);
   }
 
-  private static ColumnKind kindOf(Types.NestedField field, String path) {
-    Type type = field.type();
+  private static ColumnKind kindOf(Type type, String doc, String path) {
     return switch (type.typeId()) {
-      case STRING -> JSON_DOC.equals(field.doc()) ? ColumnKind.JSON : ColumnKind.STRING;
+      case STRING -> JSON_DOC.equals(doc) ? ColumnKind.JSON : ColumnKind.STRING;
       case INTEGER -> ColumnKind.INT;
-      case LONG -> UINT32_DOC.equals(field.doc()) ? ColumnKind.UINT32 : ColumnKind.LONG;
-      case DECIMAL -> UINT64_DOC.equals(field.doc()) ? ColumnKind.UINT64 : ColumnKind.DECIMAL;
+      case LONG -> UINT32_DOC.equals(doc) ? ColumnKind.UINT32 : ColumnKind.LONG;
+      case DECIMAL -> UINT64_DOC.equals(doc) ? ColumnKind.UINT64 : ColumnKind.DECIMAL;
       case FLOAT -> ColumnKind.FLOAT;
       case DOUBLE -> ColumnKind.DOUBLE;
       case BOOLEAN -> ColumnKind.BOOLEAN;

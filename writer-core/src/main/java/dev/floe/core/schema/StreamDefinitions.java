@@ -254,13 +254,26 @@ public final class StreamDefinitions {
     });
     boolean required = spec.has("required") && bool(spec.get("required"), path + ".required");
     String typeName = typeName(spec, path);
-    Type type = type(spec, typeName, path);
-    String doc =
-        switch (typeName) {
-          case "json" -> EventSchemas.JSON_DOC;
-          case "uint32", "uint64" -> typeName;
-          default -> null;
-        };
+    String doc;
+    Type type;
+    if (typeName.equals("list")) {
+      // Iceberg keeps no doc on a list's element (its metadata has no place for one), so the
+      // element's doc (json, uint32, uint64) goes on the list field; the decoder reads it there.
+      Types.NestedField element = element(spec, path);
+      type =
+          element.isOptional()
+              ? Types.ListType.ofOptional(element.fieldId(), element.type())
+              : Types.ListType.ofRequired(element.fieldId(), element.type());
+      doc = element.doc();
+    } else {
+      type = type(spec, typeName, path);
+      doc =
+          switch (typeName) {
+            case "json" -> EventSchemas.JSON_DOC;
+            case "uint32", "uint64" -> typeName;
+            default -> null;
+          };
+    }
     if (spec.has("unit")) {
       if (!typeName.equals("timestamp")) {
         throw invalid(path + ".unit", "only a timestamp has a unit, this field is " + typeName);
@@ -320,12 +333,12 @@ public final class StreamDefinitions {
         }
         yield Types.StructType.of(fields(spec.get("fields"), path + ".fields"));
       }
-      case "list" -> list(spec, path);
       default -> throw new IllegalStateException("Cannot map type " + typeName);
     };
   }
 
-  private Type list(JsonNode spec, String path) {
+  /** A list's element, as a field of its own: its id, type, requirement and doc. */
+  private Types.NestedField element(JsonNode spec, String path) {
     String key = spec.has("element") ? "element" : "items";
     JsonNode element = spec.get(key);
     if (element == null) {
@@ -334,10 +347,7 @@ public final class StreamDefinitions {
     String at = path + "." + key;
     requireObject(element, at);
     int id = nextId++;
-    Types.NestedField field = field(element, element.path("name").isTextual() ? element.get("name").asText() : "element", at, id);
-    return field.isOptional()
-        ? Types.ListType.ofOptional(id, field.type())
-        : Types.ListType.ofRequired(id, field.type());
+    return field(element, element.path("name").isTextual() ? element.get("name").asText() : "element", at, id);
   }
 
   private static Type decimal(JsonNode spec, String path) {

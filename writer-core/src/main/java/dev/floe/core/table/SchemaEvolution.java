@@ -1,5 +1,6 @@
 package dev.floe.core.table;
 
+import dev.floe.core.schema.EventSchemas;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,14 +16,16 @@ import org.apache.iceberg.types.Types;
  *
  * <p>A definition may add optional fields (at the top or in a struct), widen a type ({@code int}
  * to {@code long}, {@code float} to {@code double}, a decimal's precision) and make a required
- * field optional. Anything else is refused, naming the field: a required field added, a type
- * narrowed or changed, an optional field made required, a required column of the table left out.
+ * field optional, and mark a plain string column as json. Anything else is refused, naming the field: a required field added, a type
+ * narrowed or changed, an optional field made required, a json column made a plain string, a
+ * required column of the table left out.
  * A column the definition leaves out stays in the table: floe never drops or renames one.
  *
  * <p>A definition may also be behind the table: a writer still on an older definition finds the
  * table's type wider, or a field optional, that it once had narrower or required. That is no
  * narrowing: the writer writes with the table's schema. So a type or requirement the table had in
- * any of its schemas is accepted as it is, and only one it never had is refused.
+ * any of its schemas (a plain string where the column is now json, too) is accepted as it is, and
+ * only one it never had is refused.
  *
  * @param changes what to apply, in order; empty when the table can take the definition as it is
  * @param refusals why the table cannot take the definition, each naming its field; when not
@@ -88,6 +91,25 @@ public record SchemaEvolution(List<Change> changes, List<String> refusals) {
   }
 
   /**
+   * Marks a string column as holding JSON text, Pipelines' {@code json}; on a list of strings the
+   * mark speaks for its elements. The rows already written hold strings, which a json column
+   * stores the same way, so nothing is rewritten.
+   *
+   * @param replacedDoc the column's doc before, which the mark replaces; null when it had none
+   */
+  public record MarkJson(String column, String display, String replacedDoc) implements Change {
+    @Override
+    public void applyTo(UpdateSchema update) {
+      update.updateColumnDoc(column, EventSchemas.JSON_DOC);
+    }
+
+    @Override
+    public String describe() {
+      return "marked " + display + " as json" + (replacedDoc == null ? "" : " (its doc '" + replacedDoc + "' replaced)");
+    }
+  }
+
+  /**
    * Plans the changes that let a table whose current schema is {@code current} (and whose earlier
    * schemas are in {@code history}) take {@code wanted}. Fields are matched by name, since the
    * definition's ids are its own.
@@ -112,6 +134,25 @@ public record SchemaEvolution(List<Change> changes, List<String> refusals) {
 
   public List<String> describe() {
     return changes.stream().map(Change::describe).toList();
+  }
+
+  /**
+   * How many lists deep a field's strings are (0 for a string, 1 for a list of strings, ...), or
+   * -1 when it holds no strings: the json mark is the doc of the field at the top of those lists,
+   * since Iceberg keeps no doc on a list's element.
+   */
+  static int stringDepth(Type type) {
+    int depth = 0;
+    while (type.isListType()) {
+      type = type.asListType().elementType();
+      depth++;
+    }
+    return type.typeId() == Type.TypeID.STRING ? depth : -1;
+  }
+
+  /** True when the field holds JSON text: strings, or lists of them, whose field doc is json. */
+  static boolean isJson(Types.NestedField field) {
+    return EventSchemas.JSON_DOC.equals(field.doc()) && stringDepth(field.type()) >= 0;
   }
 
   private static final class Planner {
@@ -160,7 +201,27 @@ public record SchemaEvolution(List<Change> changes, List<String> refusals) {
         refusals.add("field '" + display + "' is optional in the table and required in the definition:"
             + " Iceberg cannot make a column required, since the rows already written may hold null");
       }
+      json(name, display, have, want);
       type(name, display, have.fieldId(), have.type(), want.type());
+    }
+
+    /**
+     * A json definition marks a plain string column; a string definition never unmarks a json
+     * one, since readers may rely on the mark, unless the table once had it as a string: that
+     * definition is an older one, and the writer keeps to the table.
+     */
+    private void json(String name, String display, Types.NestedField have, Types.NestedField want) {
+      int depth = stringDepth(have.type());
+      if (depth < 0 || depth != stringDepth(want.type())) {
+        return; // no strings, or a type change, which is refused on its own
+      }
+      String shown = display + "[]".repeat(depth);
+      if (isJson(want) && !isJson(have)) {
+        changes.add(new MarkJson(name, shown, have.doc()));
+      } else if (isJson(have) && !isJson(want) && !onceString(have.fieldId())) {
+        refusals.add("field '" + shown + "' is json in the table and string in the definition:"
+            + " floe does not unmark a json column (readers may rely on it); change the definition to json");
+      }
     }
 
     private void type(String name, String display, int id, Type have, Type want) {
@@ -218,6 +279,13 @@ public record SchemaEvolution(List<Change> changes, List<String> refusals) {
           .map(schema -> schema.findField(id))
           .filter(Objects::nonNull)
           .anyMatch(field -> field.type().equals(type));
+    }
+
+    private boolean onceString(int id) {
+      return history.stream()
+          .map(schema -> schema.findField(id))
+          .filter(Objects::nonNull)
+          .anyMatch(field -> stringDepth(field.type()) >= 0 && !isJson(field));
     }
 
     private boolean onceRequired(int id) {

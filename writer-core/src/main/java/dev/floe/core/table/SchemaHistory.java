@@ -30,8 +30,9 @@ public final class SchemaHistory {
 
   /**
    * @param changes what changed from the schema before, by field id: {@code added x string},
-   *     {@code widened x from int to long}, {@code made x optional}, and, for changes made by
-   *     other tools, {@code dropped}, {@code renamed}, {@code made x required}, {@code changed}
+   *     {@code widened x from int to long}, {@code made x optional}, {@code marked x as json},
+   *     and, for changes made by other tools, {@code dropped}, {@code renamed}, {@code made x
+   *     required}, {@code unmarked x as json}, {@code changed}
    * @param since when it became current, if known
    * @param sinceSnapshotId the first snapshot written with it, if one is kept
    */
@@ -99,6 +100,11 @@ public final class SchemaHistory {
       } else if (old.isOptional() && field.isRequired()) {
         changes.add("made " + name + " required");
       }
+      if (!SchemaEvolution.isJson(old) && SchemaEvolution.isJson(field)) {
+        changes.add("marked " + json(name, field) + " as json");
+      } else if (SchemaEvolution.isJson(old) && !SchemaEvolution.isJson(field)) {
+        changes.add("unmarked " + json(name, field) + " as json");
+      }
     }
     for (Types.NestedField field : new TreeMap<>(TypeUtil.indexById(before.asStruct())).values()) {
       int id = field.fieldId();
@@ -108,6 +114,11 @@ public final class SchemaHistory {
       }
     }
     return changes;
+  }
+
+  /** A list's json mark speaks for its strings: {@code tags[]}. */
+  private static String json(String name, Types.NestedField field) {
+    return name + "[]".repeat(Math.max(0, SchemaEvolution.stringDepth(field.type())));
   }
 
   private static String leaf(String name) {

@@ -97,6 +97,23 @@ class StreamDefinitionsTest {
   }
 
   @Test
+  void aListOfJsonCarriesTheJsonDocOnTheListSinceIcebergHasNoPlaceForAnElementDoc() {
+    String lists =
+        "{\"fields\": [{\"name\": \"items\", \"type\": \"list\", \"element\": {\"type\": \"json\"}},"
+            + " {\"name\": \"grid\", \"type\": \"list\", \"element\": {\"type\": \"list\", \"element\": {\"type\": \"json\"}}},"
+            + " {\"name\": \"ids\", \"type\": \"list\", \"element\": {\"type\": \"uint32\"}},"
+            + " {\"name\": \"names\", \"type\": \"list\", \"element\": {\"type\": \"string\"}}]}";
+
+    assertThat(StreamDefinitions.parse(lists, "l.json").schema().asStruct())
+        .isEqualTo(
+            Types.StructType.of(
+                optional(1, "items", Types.ListType.ofOptional(5, Types.StringType.get()), "json"),
+                optional(2, "grid", Types.ListType.ofOptional(6, Types.ListType.ofOptional(7, Types.StringType.get())), "json"),
+                optional(3, "ids", Types.ListType.ofOptional(8, Types.LongType.get()), "uint32"),
+                optional(4, "names", Types.ListType.ofOptional(9, Types.StringType.get()))));
+  }
+
+  @Test
   void theCompactFormKeepsWorkingAndTheDefaultSchemaLimitsItsOps() {
     assertThat(EventSchemas.defaultDefinition().allowedValues()).isEqualTo(Map.of("op", EventSchemas.DEFAULT_OPS));
     assertThat(StreamDefinitions.parse("{\"a\": {\"type\": \"int32\", \"required\": true}, \"b\": {\"type\": \"json\"}}", "c.json")

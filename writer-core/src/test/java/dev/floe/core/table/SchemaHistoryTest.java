@@ -67,6 +67,19 @@ class SchemaHistoryTest {
   }
 
   @Test
+  void aColumnMarkedAsJsonOrUnmarkedIsAChange() {
+    Schema marked =
+        new Schema(
+            Types.NestedField.required(1, "id", Types.StringType.get()),
+            Types.NestedField.required(2, "n", Types.IntegerType.get()),
+            Types.NestedField.optional(3, "order", Types.StructType.of(Types.NestedField.required(4, "sku", Types.StringType.get(), "json"))),
+            Types.NestedField.optional(5, "old", Types.StringType.get(), "json"));
+
+    assertThat(SchemaHistory.changes(BEFORE, marked)).containsExactly("marked order.sku as json", "marked old as json");
+    assertThat(SchemaHistory.changes(marked, BEFORE)).containsExactly("unmarked order.sku as json", "unmarked old as json");
+  }
+
+  @Test
   void theSameSchemaHasNoChanges() {
     assertThat(SchemaHistory.changes(BEFORE, BEFORE)).isEmpty();
   }

@@ -179,6 +179,61 @@ class TableBootstrapTest {
                 + " already written may not fit");
   }
 
+  /** A table whose {@code meta}, {@code order.note} and list {@code tags} are string or json. */
+  private static Schema jsonOrString(String doc) {
+    return new Schema(
+        Types.NestedField.required(1, "id", Types.StringType.get()),
+        Types.NestedField.optional(2, "meta", Types.StringType.get(), doc),
+        Types.NestedField.optional(3, "order", Types.StructType.of(Types.NestedField.optional(5, "note", Types.StringType.get(), doc))),
+        Types.NestedField.optional(4, "tags", Types.ListType.ofOptional(6, Types.StringType.get()), doc));
+  }
+
+  @Test
+  void aJsonDefinitionMarksPlainStringColumnsAsJsonAtTheTopInAStructAndOnAList() {
+    HadoopCatalog catalog = TestTables.catalog(warehouse);
+    catalog.createTable(TestTables.EVENTS, jsonOrString(null));
+    Schema wanted = jsonOrString(EventSchemas.JSON_DOC);
+
+    assertThat(SchemaEvolution.plan(catalog.loadTable(TestTables.EVENTS).schema(), List.of(), wanted).describe())
+        .containsExactly("marked meta as json", "marked order.note as json", "marked tags[] as json");
+    Table table = TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, explicit(wanted));
+
+    assertThat(table.schemas()).hasSize(2);
+    assertThat(table.schema().findField("meta").doc()).isEqualTo("json");
+    assertThat(table.schema().findField("order.note").doc()).isEqualTo("json");
+    assertThat(table.schema().findField("tags").doc()).isEqualTo("json");
+    assertThat(table.schema().findField("id").doc()).isNull();
+  }
+
+  @Test
+  void aStringDefinitionNeverUnmarksAJsonColumnButAcceptsOneTheTableOnceHadAsString() {
+    HadoopCatalog catalog = TestTables.catalog(warehouse);
+    catalog.createTable(TestTables.EVENTS, jsonOrString(EventSchemas.JSON_DOC));
+
+    assertThatThrownBy(() -> TableBootstrap.loadOrCreate(catalog, TestTables.EVENTS, explicit(jsonOrString(null))))
+        .isInstanceOf(IncompatibleTableException.class)
+        .hasMessage(
+            "Cannot evolve table do_state.changes to the schema definition (the table is left unchanged):"
+                + " field 'meta' is json in the table and string in the definition: floe does not unmark a json column"
+                + " (readers may rely on it); change the definition to json;"
+                + " field 'order.note' is json in the table and string in the definition: floe does not unmark a json"
+                + " column (readers may rely on it); change the definition to json;"
+                + " field 'tags[]' is json in the table and string in the definition: floe does not unmark a json"
+                + " column (readers may rely on it); change the definition to json");
+    assertThat(catalog.loadTable(TestTables.EVENTS).schemas()).hasSize(1);
+
+    TableIdentifier marked = TableIdentifier.of("do_state", "marked");
+    catalog.createTable(marked, jsonOrString(null));
+    TableBootstrap.loadOrCreate(catalog, marked, explicit(jsonOrString(EventSchemas.JSON_DOC)));
+
+    Table behind = TableBootstrap.loadOrCreate(catalog, marked, explicit(jsonOrString(null)));
+
+    assertThat(behind.schemas()).as("a definition from before the marking is an older definition").hasSize(2);
+    assertThat(behind.schema().findField("meta").doc()).isEqualTo("json");
+    assertThat(behind.schema().findField("order.note").doc()).isEqualTo("json");
+    assertThat(behind.schema().findField("tags").doc()).isEqualTo("json");
+  }
+
   private static TableDefinition explicit(Schema schema) {
     return new TableDefinition(schema, true, PartitionSpec.unpartitioned(), List.of(), Map.of());
   }
