@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param sort whether rewritten files are sorted by the table's sort order (or {@code do_id, seq})
  * @param sortBufferRows how many rows a sort holds in memory before spilling a sorted run to a
  *     local temp file
+ * @param sortedRowGroupSize the Parquet row group size of sorted files, in place of {@code
+ *     write.row-group-size}: small enough that a one-object lookup's min/max statistics admit a
+ *     small share of a partition (measured by LookupBench; see docs/maintenance.md)
  */
 public record CompactionOptions(
     DataSize targetFileSize,
@@ -28,7 +31,8 @@ public record CompactionOptions(
     DataSize maxBytes,
     DataSize maxGroupSize,
     boolean sort,
-    int sortBufferRows) {
+    int sortBufferRows,
+    DataSize sortedRowGroupSize) {
 
   public static final String TARGET_FILE_SIZE = "maintain.compaction.target-file-size";
   public static final DataSize DEFAULT_TARGET_FILE_SIZE = DataSize.ofMegabytes(128);
@@ -45,6 +49,8 @@ public record CompactionOptions(
   public static final boolean DEFAULT_SORT = false;
   public static final String SORT_BUFFER_ROWS = "maintain.compaction.sort-buffer-rows";
   public static final int DEFAULT_SORT_BUFFER_ROWS = 200_000;
+  public static final String SORTED_ROW_GROUP_SIZE = "maintain.compaction.sorted-row-group-size";
+  public static final DataSize DEFAULT_SORTED_ROW_GROUP_SIZE = DataSize.ofMegabytes(2);
 
   public CompactionOptions {
     if (targetFileSize.bytes() < DataSize.ofKilobytes(1).bytes()) {
@@ -63,12 +69,15 @@ public record CompactionOptions(
     if (sortBufferRows < 1) {
       throw new InvalidConfigException("Invalid compaction sort buffer rows: " + sortBufferRows + " (at least 1)");
     }
+    if (sortedRowGroupSize.bytes() < DataSize.ofKilobytes(64).bytes()) {
+      throw new InvalidConfigException("Invalid compaction sorted row group size: " + sortedRowGroupSize + " (at least 64KB)");
+    }
   }
 
   public static CompactionOptions defaults() {
     return new CompactionOptions(
         DEFAULT_TARGET_FILE_SIZE, DEFAULT_MIN_INPUT_FILES, DEFAULT_MIN_AGE, DEFAULT_MAX_BYTES,
-        DEFAULT_MAX_GROUP_SIZE, DEFAULT_SORT, DEFAULT_SORT_BUFFER_ROWS);
+        DEFAULT_MAX_GROUP_SIZE, DEFAULT_SORT, DEFAULT_SORT_BUFFER_ROWS, DEFAULT_SORTED_ROW_GROUP_SIZE);
   }
 
   /** Files below this size are rewrite candidates: three quarters of the target, as in Iceberg's bin-pack. */
@@ -82,30 +91,34 @@ public record CompactionOptions(
   }
 
   public CompactionOptions withTargetFileSize(DataSize size) {
-    return new CompactionOptions(size, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows);
+    return new CompactionOptions(size, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
   }
 
   public CompactionOptions withMinAge(Duration age) {
-    return new CompactionOptions(targetFileSize, minInputFiles, age, maxBytes, maxGroupSize, sort, sortBufferRows);
+    return new CompactionOptions(targetFileSize, minInputFiles, age, maxBytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
   }
 
   public CompactionOptions withMinInputFiles(int files) {
-    return new CompactionOptions(targetFileSize, files, minAge, maxBytes, maxGroupSize, sort, sortBufferRows);
+    return new CompactionOptions(targetFileSize, files, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
   }
 
   public CompactionOptions withMaxBytes(DataSize bytes) {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, bytes, maxGroupSize, sort, sortBufferRows);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, bytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
   }
 
   public CompactionOptions withMaxGroupSize(DataSize bytes) {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, bytes, sort, sortBufferRows);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, bytes, sort, sortBufferRows, sortedRowGroupSize);
   }
 
   public CompactionOptions sorted(int bufferRows) {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, true, bufferRows);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, true, bufferRows, sortedRowGroupSize);
+  }
+
+  public CompactionOptions withSortedRowGroupSize(DataSize size) {
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, size);
   }
 
   public CompactionOptions unsorted() {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, false, sortBufferRows);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, false, sortBufferRows, sortedRowGroupSize);
   }
 }

@@ -62,7 +62,9 @@ final class GroupRewriter {
             // Files record the table's sort order id; rows sorted by the do_id, seq fallback of a
             // table that declares none say unsorted rather than name an order the table lacks.
             .dataSortOrder(table.sortOrder().isSorted() ? sortOrder : SortOrder.unsorted())
-            .writerProperties(write.parquetProperties())
+            // Sorted files get small row groups, so that min/max statistics can prune a lookup.
+            .writerProperties(
+                (options.sort() ? write.withRowGroupSize(options.sortedRowGroupSize()) : write).parquetProperties())
             .build();
     this.targetFileSize = write.targetFileSize().bytes();
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
@@ -92,8 +94,13 @@ final class GroupRewriter {
     long rows = 0;
     try (Rows input = rows(group)) {
       Iterator<Record> records = input.iterator();
+      RowDigest written = input.read() == null ? null : new RowDigest();
       while (records.hasNext()) {
-        writer.write(records.next());
+        Record record = records.next();
+        if (written != null) {
+          written.add(record);
+        }
+        writer.write(record);
         rows++;
       }
       writer.close();
@@ -101,6 +108,17 @@ final class GroupRewriter {
         throw new IllegalStateException(
             "Cannot compact partition " + group.partition() + " of " + table.name() + ": read " + rows
                 + " rows from " + group.files().size() + " files whose metadata counts " + group.records());
+      }
+      if (written != null && !written.sameRowsAs(input.read())) {
+        throw new IllegalStateException(
+            "Cannot compact partition " + group.partition() + " of " + table.name() + ": the sort returned other rows"
+                + " than it was given (" + written + " against " + input.read() + ")");
+      }
+      long inFiles = writer.result().dataFiles().stream().mapToLong(DataFile::recordCount).sum();
+      if (inFiles != rows) {
+        throw new IllegalStateException(
+            "Cannot compact partition " + group.partition() + " of " + table.name() + ": wrote " + rows
+                + " rows but the new files count " + inFiles);
       }
       if (input.spilledRuns() > 0) {
         LOG.info("Compaction {}: sorted {} rows of {} through {} spilled runs", runId, rows, group.partition(), input.spilledRuns());
@@ -143,17 +161,21 @@ final class GroupRewriter {
   /** The group's rows: file after file, or all of them sorted. */
   private Rows rows(FileGroup group) {
     if (!sortOrder.isSorted()) {
-      return new Rows(CloseableIterable.concat(group.files().stream().map(this::read).toList()), null);
+      return new Rows(CloseableIterable.concat(group.files().stream().map(this::read).toList()), null, null);
     }
     Comparator<StructLike> structs = SortOrderComparators.forSchema(schema, sortOrder);
     InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
     InternalRecordWrapper right = new InternalRecordWrapper(schema.asStruct());
     Comparator<Record> order = (a, b) -> structs.compare(left.wrap(a), right.wrap(b));
     ExternalSorter sorter = new ExternalSorter(schema, order, sortBufferRows, tempDirectory);
+    RowDigest read = new RowDigest();
     try {
       for (DataFile file : group.files()) {
         try (CloseableIterable<Record> records = read(file)) {
-          records.forEach(sorter::add);
+          for (Record record : records) {
+            read.add(record);
+            sorter.add(record);
+          }
         }
       }
     } catch (IOException e) {
@@ -163,7 +185,7 @@ final class GroupRewriter {
       sorter.close();
       throw e;
     }
-    return new Rows(null, sorter);
+    return new Rows(null, sorter, read);
   }
 
   private CloseableIterable<Record> read(DataFile file) {
@@ -181,10 +203,17 @@ final class GroupRewriter {
   private static final class Rows implements AutoCloseable {
     private final CloseableIterable<Record> files;
     private final ExternalSorter sorter;
+    private final RowDigest read;
 
-    Rows(CloseableIterable<Record> files, ExternalSorter sorter) {
+    Rows(CloseableIterable<Record> files, ExternalSorter sorter, RowDigest read) {
       this.files = files;
       this.sorter = sorter;
+      this.read = read;
+    }
+
+    /** The digest of the rows given to the sorter; null when the rows pass straight through. */
+    RowDigest read() {
+      return read;
     }
 
     Iterator<Record> iterator() {

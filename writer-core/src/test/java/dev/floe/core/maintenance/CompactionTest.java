@@ -10,6 +10,7 @@ import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.config.DataSize;
 import dev.floe.core.maintenance.CompactionResult.GroupResult;
 import dev.floe.core.maintenance.CompactionResult.Status;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,11 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +155,42 @@ class CompactionTest {
     assertThat(Fixture.rowMultiset(table)).isEqualTo(rowsBefore);
     assertThat(Fixture.liveFiles(table)).hasSize(3).allSatisfy(file -> assertThat(file.sortOrderId()).isEqualTo(table.sortOrder().orderId()));
     assertThat(maintenance(table, config).planCompaction().groups()).isEmpty();
+  }
+
+  @Test
+  void sortedFilesGetSmallRowGroupsWithDisjointDoIdRangesSoALookupCanSkipMostOfThem() throws Exception {
+    Table table = fixture.table();
+    fixture.ingest("many", 10_000, 30_000); // ~10,000 rows per day partition
+    Map<List<Object>, Long> rowsBefore = Fixture.rowMultiset(table);
+    MaintenanceConfig config = Fixture.config(DataSize.ofMegabytes(16));
+    config = config.withCompaction(config.compaction().sorted(100_000).withSortedRowGroupSize(DataSize.ofKilobytes(64)));
+
+    assertThat(maintenance(table, config).compact().groupsCommitted()).isEqualTo(3);
+
+    assertThat(Fixture.rowMultiset(table)).isEqualTo(rowsBefore);
+    for (DataFile file : Fixture.liveFiles(table)) {
+      List<BlockMetaData> rowGroups = rowGroups(file);
+      // write.row-group-size (64MB) would give one row group holding every do_id of the day.
+      assertThat(rowGroups).as("row groups of %s", file.location()).hasSizeGreaterThan(3);
+      for (int i = 1; i < rowGroups.size(); i++) {
+        Binary previousMax = (Binary) doIdStatistics(rowGroups.get(i - 1)).genericGetMax();
+        Binary min = (Binary) doIdStatistics(rowGroups.get(i)).genericGetMin();
+        assertThat(previousMax.compareTo(min)).as("do_id ranges of row groups %d and %d", i - 1, i).isLessThanOrEqualTo(0);
+      }
+    }
+  }
+
+  private static List<BlockMetaData> rowGroups(DataFile file) throws IOException {
+    String location = file.location();
+    Path path = location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location);
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(path))) {
+      return reader.getFooter().getBlocks();
+    }
+  }
+
+  private static Statistics<?> doIdStatistics(BlockMetaData rowGroup) {
+    return rowGroup.getColumns().stream().filter(c -> c.getPath().toDotString().equals("do_id")).findFirst().orElseThrow()
+        .getStatistics();
   }
 
   @Test
