@@ -120,7 +120,7 @@ final class MaintainCommand implements Runnable {
     @Option(names = "--max-group-size", paramLabel = "SIZE", description = "At most this much per commit (default 1GB).")
     String maxGroupSize;
 
-    @Option(names = "--sort", negatable = true, description = "Sort compacted files by the table's sort order, or do_id, seq (default off).")
+    @Option(names = "--sort", negatable = true, description = "Sort compacted files by the table's sort order (or do_id, seq) in 2MB row groups, and rewrite cold files not yet in that order, whatever their size (default off).")
     Boolean sort;
 
     void addTo(Map<String, String> flags) {
