@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code floe ingest} of a file as its own process, run by {@code bin/floe} as a user runs it
+ * One {@code floe ingest} (or another floe command) as its own process, run by {@code bin/floe} as a user runs it
  * (serial GC, its class-data-sharing archive made beforehand by an untimed {@code bin/floe
  * --version}), under {@code /usr/bin/time}, which reports the whole process: wall time, user and
  * system CPU of all its threads, peak RSS.
@@ -55,27 +55,40 @@ final class FloeIngestProcess {
   static Result run(
       Path launcher, Endpoints endpoints, String table, List<String> sourceArgs, Map<String, String> settings, Path logs,
       Duration timeout) {
+    List<String> args = new ArrayList<>(List.of(
+        "ingest", "--json", "--table", table, "--dead-letter-dir", logs.resolve("dead-letters").toString(), "--stacktrace"));
+    args.addAll(sourceArgs);
+    Map<String, String> env = new TreeMap<>(environment(endpoints));
+    settings.forEach((key, value) -> env.put(Settings.environmentName(key), value));
+    return command(launcher, args, env, logs, timeout);
+  }
+
+  /**
+   * Runs {@code floe ARGS...} (a command given {@code --json}) measured the same way, with only
+   * {@code env} of floe's and AWS's variables; its output goes to {@code logs/floe-COMMAND.*}.
+   *
+   * @throws IllegalStateException naming the log, when floe fails or runs out of {@code timeout}
+   */
+  static Result command(Path launcher, List<String> args, Map<String, String> env, Path logs, Duration timeout) {
     if (!Files.isExecutable(launcher)) {
       throw new IllegalStateException("Cannot find " + launcher + " (bin/floe of this checkout)");
     }
     if (!Files.isExecutable(TIME)) {
       throw new IllegalStateException("Cannot find " + TIME + " (GNU time), which measures floe's process");
     }
-    Path out = logs.resolve("floe-ingest.out");
-    Path err = logs.resolve("floe-ingest.err");
-    Path times = logs.resolve("floe-ingest.time");
-    List<String> command = new ArrayList<>(List.of(TIME.toString(), "-f", "%e %U %S %M", "-o", times.toString()));
-    command.addAll(List.of(
-        launcher.toString(), "ingest", "--json", "--table", table, "--dead-letter-dir", logs.resolve("dead-letters").toString(),
-        "--stacktrace"));
-    command.addAll(sourceArgs);
+    String name = "floe " + args.get(0);
+    Path out = logs.resolve("floe-" + args.get(0) + ".out");
+    Path err = logs.resolve("floe-" + args.get(0) + ".err");
+    Path times = logs.resolve("floe-" + args.get(0) + ".time");
+    List<String> command = new ArrayList<>(List.of(TIME.toString(), "-f", "%e %U %S %M", "-o", times.toString(),
+        launcher.toString()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().keySet().removeIf(key -> key.startsWith("FLOE_") || key.startsWith("AWS_"));
-    builder.environment().putAll(environment(endpoints));
-    settings.forEach((key, value) -> builder.environment().put(Settings.environmentName(key), value));
+    builder.environment().putAll(env);
     String javaOptions = System.getProperty("bench.floe-java-opts");
     if (javaOptions != null) {
       // JVM options for each floe process, e.g. a flight recording or another JIT tier:
@@ -89,10 +102,10 @@ final class FloeIngestProcess {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new IllegalStateException("floe ingest did not finish within " + timeout + "; see " + err);
+        throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + err);
       }
       if (process.exitValue() != 0) {
-        throw new IllegalStateException("floe ingest exited " + process.exitValue() + "; see " + err);
+        throw new IllegalStateException(name + " exited " + process.exitValue() + "; see " + err);
       }
       String[] measured = lastLine(times).split(" ");
       return new Result(
@@ -102,10 +115,10 @@ final class FloeIngestProcess {
           Double.parseDouble(measured[2]),
           Long.parseLong(measured[3]) * 1024);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot run floe ingest: " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot run " + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted waiting for floe ingest", e);
+      throw new IllegalStateException("Interrupted waiting for " + name, e);
     }
   }
 
@@ -149,6 +162,6 @@ final class FloeIngestProcess {
         return lines.get(i);
       }
     }
-    throw new IllegalStateException("floe ingest printed no JSON line to " + file);
+    throw new IllegalStateException("floe printed no JSON line to " + file);
   }
 }

@@ -2,16 +2,12 @@ package dev.floe.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.catalog.CatalogConfig;
 import dev.floe.catalog.CatalogFactory;
 import dev.floe.core.config.Settings;
 import dev.floe.core.generate.EventGenerator;
 import dev.floe.it.servers.ServerLayout;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +26,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
@@ -72,7 +66,6 @@ import org.junit.jupiter.api.Test;
  * target/bench-results.txt}.
  */
 class LookupBench {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
   private static final String TABLE = "bench_lookup.changes";
 
@@ -108,7 +101,7 @@ class LookupBench {
       for (String rowGroupSize : rowGroupSizes) {
         Path run = Files.createDirectories(dir.resolve("rg-" + rowGroupSize));
         Map<String, String> env = Map.of("FLOE_WAREHOUSE", run.resolve("warehouse").toString(), "FLOE_TABLE", TABLE);
-        Measured ingest = floe(launcher, env, run.resolve("ingest"), List.of("ingest", "--json", "--dead-letter-dir",
+        FloeIngestProcess.Result ingest = floe(launcher, env, run.resolve("ingest"), List.of("ingest", "--json", "--dead-letter-dir",
             run.resolve("dead-letters").toString(), input.toString()));
         assertThat(ingest.summary().get("events_written").asLong()).isEqualTo(events);
         if (lookupIds == null) {
@@ -119,7 +112,7 @@ class LookupBench {
           rowsBefore = before.rows();
           report.add(before.row("as ingested", "64MB (ingest default)", ingest.cpuSeconds() * 1e6 / events));
         }
-        Measured rewrite = floe(launcher, env, run.resolve("compact"), List.of("maintain", "compact", "--json", "--sort",
+        FloeIngestProcess.Result rewrite = floe(launcher, env, run.resolve("compact"), List.of("maintain", "compact", "--json", "--sort",
             "--partition-min-age", "0s", "--target-file-size", targetFileSize, "--max-bytes", "100GB",
             "--max-group-size", "100GB", "-D", "maintain.compaction.sorted-row-group-size=" + rowGroupSize));
         Layout after = measure(run, lookupIds, since);
@@ -293,40 +286,7 @@ class LookupBench {
     throw new IllegalStateException("Cannot close catalog " + catalog);
   }
 
-  /** One floe command under /usr/bin/time: its --json line, CPU and peak RSS. */
-  private record Measured(JsonNode summary, double cpuSeconds, long peakRssBytes) {}
-
-  private static Measured floe(Path launcher, Map<String, String> env, Path logs, List<String> args) throws Exception {
-    Files.createDirectories(logs);
-    Path times = logs.resolve("time");
-    List<String> command = new ArrayList<>(List.of(FloeIngestProcess.TIME.toString(), "-f", "%e %U %S %M", "-o",
-        times.toString(), launcher.toString()));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(logs.resolve("out").toFile())
-        .redirectError(logs.resolve("err").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    builder.environment().keySet().removeIf(key -> key.startsWith("FLOE_") || key.startsWith("AWS_"));
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    if (!process.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      throw new IllegalStateException("floe " + args.get(0) + " did not finish; see " + logs.resolve("err"));
-    }
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException("floe " + args + " exited " + process.exitValue() + "; see " + logs.resolve("err"));
-    }
-    List<String> lines = Files.readAllLines(logs.resolve("out"), StandardCharsets.UTF_8);
-    JsonNode summary = null;
-    for (String line : lines) {
-      if (line.startsWith("{")) {
-        summary = JSON.readTree(line);
-      }
-    }
-    String[] measured = Files.readAllLines(times, StandardCharsets.UTF_8).stream().reduce((a, b) -> b).orElseThrow().trim()
-        .split(" ");
-    return new Measured(summary, Double.parseDouble(measured[1]) + Double.parseDouble(measured[2]),
-        Long.parseLong(measured[3]) * 1024);
+  private static FloeIngestProcess.Result floe(Path launcher, Map<String, String> env, Path logs, List<String> args) {
+    return FloeIngestProcess.command(launcher, args, env, logs, RUN_TIMEOUT);
   }
 }

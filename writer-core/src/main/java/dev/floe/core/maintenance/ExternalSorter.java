@@ -25,7 +25,8 @@ import org.apache.iceberg.parquet.Parquet;
  * Sorts any number of records in bounded memory: at most {@code maxRowsInMemory} are held at once;
  * beyond that, sorted runs are spilled to local Parquet files and merged, at most {@link #FAN_IN}
  * runs at a time (so merge memory is bounded too: one row group per open run). The values go
- * through Iceberg's generic Parquet writer and reader unchanged. Not thread-safe.
+ * through Iceberg's generic Parquet writer and reader unchanged; the final merge checks that it
+ * returned the rows spilled (a {@link RowDigest} of each side) and fails otherwise. Not thread-safe.
  */
 final class ExternalSorter implements Closeable {
   static final int FAN_IN = 32;
@@ -42,6 +43,7 @@ final class ExternalSorter implements Closeable {
   private final Path tempRoot;
   private final List<Record> buffer = new ArrayList<>();
   private final List<Path> runs = new ArrayList<>();
+  private final RowDigest spilled = new RowDigest();
   private final List<Closeable> open = new ArrayList<>();
   private Path directory;
   private int runCount;
@@ -78,19 +80,20 @@ final class ExternalSorter implements Closeable {
       List<Path> inputs = new ArrayList<>(runs.subList(0, FAN_IN));
       runs.subList(0, FAN_IN).clear();
       Path merged = newRun();
-      try (Merge merge = new Merge(inputs)) {
+      try (Merge merge = new Merge(inputs, null)) {
         write(merge, merged);
       }
       inputs.forEach(ExternalSorter::delete);
       runs.add(merged);
     }
-    Merge merge = new Merge(runs);
+    Merge merge = new Merge(runs, spilled);
     open.add(merge);
     return merge;
   }
 
   private void spill() {
     buffer.sort(order);
+    buffer.forEach(spilled::add);
     Path run = newRun();
     write(buffer.iterator(), run);
     runs.add(run);
@@ -162,15 +165,18 @@ final class ExternalSorter implements Closeable {
     }
   }
 
-  /** A k-way merge of sorted runs. */
+  /** A k-way merge of sorted runs; given {@code expected}, it checks at its end that it returned those rows. */
   private final class Merge implements Iterator<Record>, Closeable {
     private record Head(Record record, int run) {}
 
     private final List<CloseableIterable<Record>> iterables = new ArrayList<>();
     private final List<CloseableIterator<Record>> iterators = new ArrayList<>();
     private final PriorityQueue<Head> heads;
+    private final RowDigest expected;
+    private final RowDigest returned = new RowDigest();
 
-    Merge(List<Path> files) {
+    Merge(List<Path> files, RowDigest expected) {
+      this.expected = expected;
       this.heads = new PriorityQueue<>(Math.max(1, files.size()), (a, b) -> order.compare(a.record(), b.record()));
       try {
         for (Path file : files) {
@@ -195,7 +201,14 @@ final class ExternalSorter implements Closeable {
 
     @Override
     public boolean hasNext() {
-      return !heads.isEmpty();
+      if (!heads.isEmpty()) {
+        return true;
+      }
+      if (expected != null && !returned.sameRowsAs(expected)) {
+        throw new IllegalStateException(
+            "Cannot sort: the merged runs returned other rows than were spilled (" + returned + " against " + expected + ")");
+      }
+      return false;
     }
 
     @Override
@@ -205,6 +218,9 @@ final class ExternalSorter implements Closeable {
         throw new NoSuchElementException();
       }
       advance(head.run());
+      if (expected != null) {
+        returned.add(head.record());
+      }
       return head.record();
     }
 

@@ -94,13 +94,8 @@ final class GroupRewriter {
     long rows = 0;
     try (Rows input = rows(group)) {
       Iterator<Record> records = input.iterator();
-      RowDigest written = input.read() == null ? null : new RowDigest();
       while (records.hasNext()) {
-        Record record = records.next();
-        if (written != null) {
-          written.add(record);
-        }
-        writer.write(record);
+        writer.write(records.next());
         rows++;
       }
       writer.close();
@@ -109,12 +104,8 @@ final class GroupRewriter {
             "Cannot compact partition " + group.partition() + " of " + table.name() + ": read " + rows
                 + " rows from " + group.files().size() + " files whose metadata counts " + group.records());
       }
-      if (written != null && !written.sameRowsAs(input.read())) {
-        throw new IllegalStateException(
-            "Cannot compact partition " + group.partition() + " of " + table.name() + ": the sort returned other rows"
-                + " than it was given (" + written + " against " + input.read() + ")");
-      }
-      long inFiles = writer.result().dataFiles().stream().mapToLong(DataFile::recordCount).sum();
+      List<DataFile> written = writer.result().dataFiles();
+      long inFiles = written.stream().mapToLong(DataFile::recordCount).sum();
       if (inFiles != rows) {
         throw new IllegalStateException(
             "Cannot compact partition " + group.partition() + " of " + table.name() + ": wrote " + rows
@@ -123,7 +114,7 @@ final class GroupRewriter {
       if (input.spilledRuns() > 0) {
         LOG.info("Compaction {}: sorted {} rows of {} through {} spilled runs", runId, rows, group.partition(), input.spilledRuns());
       }
-      return List.copyOf(writer.result().dataFiles());
+      return List.copyOf(written);
     } catch (IOException e) {
       abort(writer);
       throw new UncheckedIOException("Cannot write compacted files for " + group.partition() + " of " + table.name() + ": " + e.getMessage(), e);
@@ -161,21 +152,17 @@ final class GroupRewriter {
   /** The group's rows: file after file, or all of them sorted. */
   private Rows rows(FileGroup group) {
     if (!sortOrder.isSorted()) {
-      return new Rows(CloseableIterable.concat(group.files().stream().map(this::read).toList()), null, null);
+      return new Rows(CloseableIterable.concat(group.files().stream().map(this::read).toList()), null);
     }
     Comparator<StructLike> structs = SortOrderComparators.forSchema(schema, sortOrder);
     InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
     InternalRecordWrapper right = new InternalRecordWrapper(schema.asStruct());
     Comparator<Record> order = (a, b) -> structs.compare(left.wrap(a), right.wrap(b));
     ExternalSorter sorter = new ExternalSorter(schema, order, sortBufferRows, tempDirectory);
-    RowDigest read = new RowDigest();
     try {
       for (DataFile file : group.files()) {
         try (CloseableIterable<Record> records = read(file)) {
-          for (Record record : records) {
-            read.add(record);
-            sorter.add(record);
-          }
+          records.forEach(sorter::add);
         }
       }
     } catch (IOException e) {
@@ -185,7 +172,7 @@ final class GroupRewriter {
       sorter.close();
       throw e;
     }
-    return new Rows(null, sorter, read);
+    return new Rows(null, sorter);
   }
 
   private CloseableIterable<Record> read(DataFile file) {
@@ -203,17 +190,10 @@ final class GroupRewriter {
   private static final class Rows implements AutoCloseable {
     private final CloseableIterable<Record> files;
     private final ExternalSorter sorter;
-    private final RowDigest read;
 
-    Rows(CloseableIterable<Record> files, ExternalSorter sorter, RowDigest read) {
+    Rows(CloseableIterable<Record> files, ExternalSorter sorter) {
       this.files = files;
       this.sorter = sorter;
-      this.read = read;
-    }
-
-    /** The digest of the rows given to the sorter; null when the rows pass straight through. */
-    RowDigest read() {
-      return read;
     }
 
     Iterator<Record> iterator() {

@@ -7,8 +7,8 @@ import org.apache.iceberg.data.Record;
  * An order-independent digest of a multiset of rows: the count, and the sum and the xor of a 64-bit
  * hash of each row's values. Two digests are equal when the rows are the same whatever their
  * order; a row lost, doubled or changed on the way changes the digest except with negligible
- * probability. Compaction takes one of the rows it reads and one of the rows it hands the writer,
- * so a sort that spills runs to disk and merges them is checked before anything is committed.
+ * probability. {@link ExternalSorter} takes one of the rows it spills to disk and one of the rows
+ * its final merge returns, so a sorted compaction is checked before anything is committed.
  */
 final class RowDigest {
   private long count;
