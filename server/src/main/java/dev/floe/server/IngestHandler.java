@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -74,15 +75,15 @@ final class IngestHandler extends Handler.Abstract {
     String method = request.getMethod();
     switch (path) {
       case "/healthz" -> {
-        return operational(method, response, callback, 200, "text/plain; charset=utf-8", "ok\n");
+        return operational(method, request, response, callback, 200, "text/plain; charset=utf-8", "ok\n");
       }
       case "/readyz" -> {
         Optional<String> problem = notReady();
-        return operational(method, response, callback, problem.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
+        return operational(method, request, response, callback, problem.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
             problem.map(p -> p + "\n").orElse("ready\n"));
       }
       case "/metrics" -> {
-        return operational(method, response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+        return operational(method, request, response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
             metrics.render(name -> Optional.ofNullable(streams.get(name)), clock.instant()));
       }
       default -> { }
@@ -90,11 +91,11 @@ final class IngestHandler extends Handler.Abstract {
     ServedStream stream = route(path);
     if (stream == null) {
       String known = streams.size() == 1 ? "POST /" : "POST " + STREAMS_PATH + "{" + String.join("|", streams.keySet()) + "}";
-      return error(null, response, callback, 404, "No stream at " + path + " (this server takes " + known + ")");
+      return refuse(null, request, response, callback, 404, "No stream at " + path + " (this server takes " + known + ")");
     }
     if (!"POST".equals(method)) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
-      return error(stream, response, callback, 405, "Method " + method + " is not allowed: send events with POST");
+      return refuse(stream, request, response, callback, 405, "Method " + method + " is not allowed: send events with POST");
     }
     inFlight.incrementAndGet();
     try {
@@ -107,40 +108,42 @@ final class IngestHandler extends Handler.Abstract {
   private boolean ingest(ServedStream stream, Request request, Response response, Callback callback) {
     if (stream.requiresToken() && !authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-      return error(stream, response, callback, 401, "Missing or wrong bearer token");
+      return refuse(stream, request, response, callback, 401, "Missing or wrong bearer token");
     }
     if (draining) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
-      return error(stream, response, callback, 503, "Shutting down: send this request again (to another replica)");
+      return refuse(stream, request, response, callback, 503, "Shutting down: send this request again (to another replica)");
     }
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (contentType != null && !JSON_TYPES.contains(mediaType(contentType))) {
-      return error(stream, response, callback, 415, "Unsupported Content-Type " + contentType + ": send application/json");
+      return refuse(stream, request, response, callback, 415, "Unsupported Content-Type " + contentType + ": send application/json");
     }
     String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
     boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
     if (encoding != null && !gzip && !encoding.trim().equalsIgnoreCase("identity")) {
-      return error(stream, response, callback, 415, "Unsupported Content-Encoding " + encoding + ": send gzip or none");
+      return refuse(stream, request, response, callback, 415, "Unsupported Content-Encoding " + encoding + ": send gzip or none");
     }
     long limit = config.maxRequestBytes().bytes();
     if (request.getLength() > limit) {
+      // Not read: the connection closes after the answer, and the client is told so.
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
       return error(stream, response, callback, 413, "Invalid request: the body is " + request.getLength()
           + " bytes, over the limit of " + limit + " (" + ServeConfig.MAX_REQUEST_BYTES + ")");
     }
     Optional<String> problem = stream.commitProblem();
     if (problem.isPresent()) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(stream.retryAfterSeconds()));
-      return error(stream, response, callback, 503, problem.get() + "; send this request again later");
+      return refuse(stream, request, response, callback, 503, problem.get() + "; send this request again later");
     }
     if (stream.spooledBytes() >= config.maxSpoolBytes().bytes()) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
-      return error(stream, response, callback, 429, "The spool of stream " + stream.name() + " is full ("
+      return refuse(stream, request, response, callback, 429, "The spool of stream " + stream.name() + " is full ("
           + ServeConfig.MAX_SPOOL_BYTES + " " + config.maxSpoolBytes() + "): send this request again later");
     }
     Optional<String> key = Optional.ofNullable(request.getHeaders().get("Idempotency-Key")).map(String::trim)
         .filter(k -> !k.isEmpty());
     if (key.isPresent() && key.get().getBytes(StandardCharsets.UTF_8).length > Segment.MAX_KEY_BYTES) {
-      return error(stream, response, callback, 400, "Invalid Idempotency-Key: over " + Segment.MAX_KEY_BYTES + " bytes");
+      return refuse(stream, request, response, callback, 400, "Invalid Idempotency-Key: over " + Segment.MAX_KEY_BYTES + " bytes");
     }
     byte[] body;
     byte[] ndjson;
@@ -149,10 +152,12 @@ final class IngestHandler extends Handler.Abstract {
       byte[] json = gzip ? RequestBody.gunzip(body, config.maxDecodedBytes().bytes()) : body;
       ndjson = RequestBody.toNdjson(json);
     } catch (RequestBody.TooLargeException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
       return error(stream, response, callback, 413, e.getMessage());
     } catch (RequestBody.BadRequestException e) {
       return error(stream, response, callback, 400, e.getMessage());
     } catch (IOException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
       return error(stream, response, callback, 400, "Invalid request: cannot read the body (" + e.getMessage() + ")");
     }
     ServedStream.Counts counts = stream.count(ndjson);
@@ -212,12 +217,49 @@ final class IngestHandler extends Handler.Abstract {
     return MessageDigest.isEqual(given, tokenDigest.get());
   }
 
-  private boolean operational(String method, Response response, Callback callback, int status, String type, String body) {
+  private boolean operational(
+      String method, Request request, Response response, Callback callback, int status, String type, String body) {
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      return error(null, response, callback, 405, "Method " + method + " is not allowed here: use GET");
+      return refuse(null, request, response, callback, 405, "Method " + method + " is not allowed here: use GET");
     }
     return send(null, response, callback, status, type, body);
+  }
+
+  /**
+   * An error answer given before the body is read. The body is read and discarded first (at most
+   * {@code serve.max-request-bytes}): Jetty would otherwise close the connection after the answer
+   * without saying so in it, and a client that sent its headers before its body, then sends its
+   * next request (or its retry after {@code Retry-After}) on the same kept-alive connection, gets a
+   * broken connection instead of an answer. A body that cannot be read whole closes the connection,
+   * and the answer says {@code Connection: close}.
+   */
+  private boolean refuse(
+      ServedStream stream, Request request, Response response, Callback callback, int status, String reason) {
+    if (!discardBody(request, config.maxRequestBytes().bytes())) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    }
+    return error(stream, response, callback, status, reason);
+  }
+
+  /** Reads what is left of {@code request}'s body and drops it; false if it holds more than {@code limit} bytes or fails. */
+  private static boolean discardBody(Request request, long limit) {
+    if (request.getLength() > limit) {
+      return false;
+    }
+    byte[] scratch = new byte[8192];
+    long read = 0;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      for (int n = in.read(scratch); n >= 0; n = in.read(scratch)) {
+        read += n;
+        if (read > limit) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private boolean error(ServedStream stream, Response response, Callback callback, int status, String reason) {
