@@ -6,9 +6,7 @@ import dev.floe.it.servers.Endpoints;
 import dev.floe.it.servers.ServerLayout;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
@@ -44,10 +42,7 @@ final class SparkPeer implements AutoCloseable {
     long start = System.nanoTime();
     SparkSql spark = SparkSql.start(layout);
     try {
-      Map<String, String> properties = new LinkedHashMap<>(endpoints.catalogProperties());
-      properties.put("type", "rest");
-      properties.put("cache-enabled", "false");
-      spark.registerCatalog(CATALOG, properties);
+      spark.registerRestCatalog(CATALOG, endpoints.catalogProperties());
       spark.sql("SHOW NAMESPACES IN " + CATALOG);
       Measured startUp =
           new Measured(Duration.ofNanos(System.nanoTime() - start), ProcStats.cpuSeconds(spark.pid()),

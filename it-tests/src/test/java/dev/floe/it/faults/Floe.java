@@ -63,6 +63,14 @@ final class Floe {
       }
     }
 
+    /** {@code batches_committed} of a run that must have succeeded. */
+    int committedBatches() {
+      if (exitCode != 0) {
+        throw new AssertionError("floe exited " + exitCode + ":\n" + err);
+      }
+      return json().get("batches_committed").asInt();
+    }
+
     /** The one-line error floe printed, for the test log. */
     String error() {
       return err.lines().filter(line -> line.startsWith("floe: ")).findFirst().orElse("");

@@ -27,7 +27,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,10 +60,7 @@ class SparkMaintenanceIT {
   void floeKeepsWorkingAndRecognisingItsBatchesAfterSparkMaintenance(Endpoints endpoints, SparkSql spark)
       throws IOException {
     String catalog = "faults_" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> properties = new LinkedHashMap<>(endpoints.catalogProperties());
-    properties.put("type", "rest");
-    properties.put("cache-enabled", "false");
-    spark.registerCatalog(catalog, properties);
+    spark.registerRestCatalog(catalog, endpoints.catalogProperties());
     String table = "faults_" + UUID.randomUUID().toString().replace("-", "") + ".events";
     String sparkTable = catalog + "." + table;
     Floe floe = Floe.via(endpoints, endpoints.s3Endpoint(), endpoints.catalogUri()).with("source.settle-time", "0s");
@@ -83,12 +79,12 @@ class SparkMaintenanceIT {
     try (TableCheck check = new TableCheck(endpoints)) {
       // f1, f2, f3: three floe commits of small files.
       for (Path file : files.subList(0, 3)) {
-        assertThat(committed(floe.ingest(table, deadLetters, List.of(file)))).isEqualTo(1);
+        assertThat(floe.ingest(table, deadLetters, List.of(file)).committedBatches()).isEqualTo(1);
       }
 
       // Spark compacts them.
       JsonNode rewrite =
-          single(spark.sql("CALL " + catalog + ".system.rewrite_data_files(table => '" + table
+          SparkSql.onlyRow(spark.sql("CALL " + catalog + ".system.rewrite_data_files(table => '" + table
               + "', options => map('min-input-files', '2'))"));
       assertThat(rewrite.get("rewritten_data_files_count").asInt()).isPositive();
       figures.add("Spark rewrite_data_files: " + rewrite.get("rewritten_data_files_count").asInt() + " files -> "
@@ -98,7 +94,7 @@ class SparkMaintenanceIT {
       Floe.Result again = floe.ingest(table, deadLetters, files.subList(0, 3));
       assertThat(again.json().get("committed").asBoolean()).isFalse();
       assertThat(again.json().get("batches_skipped").asInt()).isEqualTo(3);
-      assertThat(committed(floe.ingest(table, deadLetters, List.of(files.get(3))))).isEqualTo(1);
+      assertThat(floe.ingest(table, deadLetters, List.of(files.get(3))).committedBatches()).isEqualTo(1);
       figures.add("after Spark's rewrite: f1-f3 offered again, skipped 3; f4 committed");
 
       // A spool run commits s1 and dies before acknowledging it: the claim is left behind.
@@ -114,12 +110,12 @@ class SparkMaintenanceIT {
           + parts + " batch ledger parts in table properties");
 
       // f5 and f6, then Spark expires every snapshot but the last (f6's).
-      assertThat(committed(floe.ingest(table, deadLetters, List.of(files.get(4))))).isEqualTo(1);
-      assertThat(committed(floe.ingest(table, deadLetters, List.of(files.get(5))))).isEqualTo(1);
+      assertThat(floe.ingest(table, deadLetters, List.of(files.get(4))).committedBatches()).isEqualTo(1);
+      assertThat(floe.ingest(table, deadLetters, List.of(files.get(5))).committedBatches()).isEqualTo(1);
       String olderThan =
           LocalDateTime.now(ZoneOffset.UTC).plusMinutes(1).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
       JsonNode expired =
-          single(spark.sql("CALL " + catalog + ".system.expire_snapshots(table => '" + table
+          SparkSql.onlyRow(spark.sql("CALL " + catalog + ".system.expire_snapshots(table => '" + table
               + "', older_than => TIMESTAMP '" + olderThan + "', retain_last => 1)"));
       Table afterSpark = check.table(table);
       assertThat(afterSpark.snapshots()).hasSize(1);
@@ -148,7 +144,7 @@ class SparkMaintenanceIT {
       assertThat(after.doubled()).isZero();
 
       // Spark reads what floe wrote after all this maintenance.
-      JsonNode count = single(spark.sql("SELECT count(*) AS n FROM " + sparkTable));
+      JsonNode count = SparkSql.onlyRow(spark.sql("SELECT count(*) AS n FROM " + sparkTable));
       assertThat(count.get("n").asLong()).isEqualTo(after.rows());
       assertThat(check.missingDataFiles(table)).isEmpty();
 
@@ -176,15 +172,7 @@ class SparkMaintenanceIT {
     assertThat(committed.properties().keySet()).anyMatch(key -> key.startsWith(IngestOptions.SourceMark.PREFIX));
   }
 
-  private static int committed(Floe.Result result) {
-    assertThat(result.exitCode()).as("stderr:%n%s", result.err()).isZero();
-    return result.json().get("batches_committed").asInt();
-  }
 
-  private static JsonNode single(List<JsonNode> rows) {
-    assertThat(rows).hasSize(1);
-    return rows.get(0);
-  }
 
   /** A source whose acknowledgement never happens: the process "dies" first. */
   private record DiesBeforeAcknowledging(Source source) implements Source {

@@ -10,7 +10,6 @@ import dev.floe.it.servers.ServersExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,10 +40,7 @@ class SparkSortIT {
   void floeKeepsWorkingOnATableSortedBySparkAndLeavesSparksSortedFilesAlone(Endpoints endpoints, SparkSql spark)
       throws IOException {
     String catalog = "sort_" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> properties = new LinkedHashMap<>(endpoints.catalogProperties());
-    properties.put("type", "rest");
-    properties.put("cache-enabled", "false");
-    spark.registerCatalog(catalog, properties);
+    spark.registerRestCatalog(catalog, endpoints.catalogProperties());
     String table = "sort_" + UUID.randomUUID().toString().replace("-", "") + ".events";
     Floe floe = Floe.via(endpoints, endpoints.s3Endpoint(), endpoints.catalogUri());
     Path deadLetters = dir.resolve("dead-letters");
@@ -57,7 +53,7 @@ class SparkSortIT {
 
     try (TableCheck check = new TableCheck(endpoints)) {
       for (Path file : files.subList(0, 4)) {
-        assertThat(committed(floe.ingest(table, deadLetters, List.of(file)))).isEqualTo(1);
+        assertThat(floe.ingest(table, deadLetters, List.of(file)).committedBatches()).isEqualTo(1);
       }
       Table ingested = check.table(table);
       assertThat(ingested.sortOrder().isSorted()).as("floe's table declares its sort order").isTrue();
@@ -67,7 +63,7 @@ class SparkSortIT {
 
       // Spark sorts the whole table in its sort order.
       JsonNode rewrite =
-          single(spark.sql("CALL " + catalog + ".system.rewrite_data_files(table => '" + table
+          SparkSql.onlyRow(spark.sql("CALL " + catalog + ".system.rewrite_data_files(table => '" + table
               + "', strategy => 'sort', options => map('min-input-files', '2', 'rewrite-all', 'true'))"));
       assertThat(rewrite.get("rewritten_data_files_count").asInt()).isPositive();
       Table sorted = check.table(table);
@@ -91,7 +87,7 @@ class SparkSortIT {
       assertThat(again.exitCode()).as("stderr:%n%s", again.err()).isZero();
       assertThat(again.json().get("committed").asBoolean()).isFalse();
       assertThat(again.json().get("batches_skipped").asInt()).isEqualTo(4);
-      assertThat(committed(floe.ingest(table, deadLetters, List.of(files.get(4))))).isEqualTo(1);
+      assertThat(floe.ingest(table, deadLetters, List.of(files.get(4))).committedBatches()).isEqualTo(1);
       figures.add("after Spark's sort: f1-f4 offered again, skipped 4; f5 committed");
 
       // floe's sorted compaction rewrites f5's unsorted files (with Spark's small files beside them).
@@ -117,7 +113,7 @@ class SparkSortIT {
       TableCheck.Tally after = check.tally(table, expected);
       assertThat(after.lost()).isZero();
       assertThat(after.doubled()).isZero();
-      JsonNode count = single(spark.sql("SELECT count(*) AS n FROM " + catalog + "." + table));
+      JsonNode count = SparkSql.onlyRow(spark.sql("SELECT count(*) AS n FROM " + catalog + "." + table));
       assertThat(count.get("n").asLong()).isEqualTo(after.rows());
       assertThat(check.missingDataFiles(table)).isEmpty();
       figures.add(after.toString());
@@ -137,13 +133,5 @@ class SparkSortIT {
     return counts;
   }
 
-  private static int committed(Floe.Result result) {
-    assertThat(result.exitCode()).as("stderr:%n%s", result.err()).isZero();
-    return result.json().get("batches_committed").asInt();
-  }
 
-  private static JsonNode single(List<JsonNode> rows) {
-    assertThat(rows).hasSize(1);
-    return rows.get(0);
-  }
 }

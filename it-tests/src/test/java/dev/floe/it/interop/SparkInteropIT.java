@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,11 +40,7 @@ class SparkInteropIT {
 
   @BeforeAll
   static void registerCatalog(Endpoints endpoints, SparkSql spark) {
-    Map<String, String> properties = new LinkedHashMap<>(endpoints.catalogProperties());
-    properties.put("type", "rest");
-    // Spark would otherwise keep serving the table state it loaded first, and miss floe's commits.
-    properties.put("cache-enabled", "false");
-    spark.registerCatalog(CATALOG, properties);
+    spark.registerRestCatalog(CATALOG, endpoints.catalogProperties());
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -188,6 +189,26 @@ public final class SparkSql implements AutoCloseable {
     ObjectNode props = request.putObject("properties");
     properties.forEach(props::put);
     call(request, "register catalog " + name);
+  }
+
+  /**
+   * Registers {@code name} as an Iceberg REST catalog with these properties (the harness's URI,
+   * warehouse and S3 settings), uncached: Spark would otherwise keep serving the table state it
+   * loaded first, and miss floe's commits.
+   */
+  public void registerRestCatalog(String name, Map<String, String> catalogProperties) {
+    Map<String, String> properties = new LinkedHashMap<>(catalogProperties);
+    properties.put("type", "rest");
+    properties.put("cache-enabled", "false");
+    registerCatalog(name, properties);
+  }
+
+  /** The one row of a statement's answer, such as a procedure's result or a count. */
+  public static JsonNode onlyRow(List<JsonNode> rows) {
+    if (rows.size() != 1) {
+      throw new IllegalStateException("Expected one row, got " + rows.size() + ": " + rows);
+    }
+    return rows.get(0);
   }
 
   /**
