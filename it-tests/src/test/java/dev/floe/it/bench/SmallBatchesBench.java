@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,10 +32,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Each case first runs floe on a single batch, so the fixed cost of a run (JVM, catalog, table
  * load, commit) can be told from the cost per batch: CPU per batch is (CPU of the big run - CPU of
- * the one-batch run) / (batches - 1). Every run must commit all its batches and events, so a
- * failed run cannot report. Not a test and not in CI: {@code mvn -B -pl it-tests -am verify -Pbench
- * -Dit.test=SmallBatchesBench -Dbench.batches=5000}. Results go to stdout and {@code
- * target/bench-results.txt}.
+ * the one-batch run) / (batches - 1). That figure still holds the JIT compilation a longer run
+ * triggers, so {@code bench.batches} may list several sizes ({@code 2000,10000}): each larger run
+ * also reports its marginal CPU per batch beyond the previous size. {@code bench.sources} ({@code
+ * spool,s3 prefix}) and {@code bench.read-ahead} ({@code 0,default}) choose the cases. Every run
+ * must commit all its batches and events, so a failed run cannot report. Not a test and not in CI:
+ * {@code mvn -B -pl it-tests -am verify -Pbench -Dit.test=SmallBatchesBench -Dbench.batches=5000}.
+ * Results go to stdout and {@code target/bench-results.txt}.
  */
 @ExtendWith(ServersExtension.class)
 class SmallBatchesBench {
@@ -42,19 +46,23 @@ class SmallBatchesBench {
 
   @Test
   void oneWorkerDrainsManySmallBatches(Endpoints endpoints) throws Exception {
-    int batches = Integer.getInteger("bench.batches", 5000);
+    List<Integer> sizes = Arrays.stream(System.getProperty("bench.batches", "5000").split(","))
+        .map(String::trim).map(Integer::valueOf).toList();
+    List<String> sources = Arrays.stream(System.getProperty("bench.sources", "spool,s3 prefix").split(","))
+        .map(String::trim).toList();
+    List<String> readAheads = Arrays.stream(System.getProperty("bench.read-ahead", "0,default").split(","))
+        .map(String::trim).toList();
     int perBatch = Integer.getInteger("bench.batch-events", 5);
     Path launcher = Path.of(System.getProperty("floe.bench.launcher", "../bin/floe")).toAbsolutePath().normalize();
     Path dir = ServerLayout.fromSystemProperties().serversDir().getParent().resolve("bench-small");
     List<String> report = new ArrayList<>(BenchReport.machine());
-    report.add(String.format("%,d batches of %d events, one floe ingest process each run; REST catalog + s3proxy",
-        batches, perBatch));
+    report.add(String.format("batches of %d events, one floe ingest process each run; REST catalog + s3proxy", perBatch));
     report.add("| source | read-ahead | batches | wall s | CPU s | batches/s | CPU ms per batch (beyond the one-batch run)"
-        + " | peak RSS MB |");
-    report.add("|---|---|---|---|---|---|---|---|");
+        + " | CPU ms per batch (beyond the previous size) | peak RSS MB |");
+    report.add("|---|---|---|---|---|---|---|---|---|");
     try (S3Client s3 = endpoints.newS3Client()) {
-      for (String readAhead : List.of("0", "default")) {
-        for (String source : List.of("spool", "s3 prefix")) {
+      for (String readAhead : readAheads) {
+        for (String source : sources) {
           String run = UUID.randomUUID().toString().substring(0, 8);
           String table = "bench_small.t_" + run;
           Map<String, String> settings = readAhead.equals("default")
@@ -62,12 +70,22 @@ class SmallBatchesBench {
               : Map.of("source.settle-time", "0s", "ingest.read-ahead", readAhead);
           FloeIngestProcess.Result one = drain(endpoints, s3, launcher, dir.resolve(run + "-one"), source, table,
               run + "-one", 1, perBatch, settings);
-          FloeIngestProcess.Result many = drain(endpoints, s3, launcher, dir.resolve(run + "-many"), source, table,
-              run + "-many", batches, perBatch, settings);
-          double seconds = many.wall().toMillis() / 1000.0;
-          report.add(String.format("| %s | %s | %,d | %.1f | %.1f | %,.0f | %.2f | %.0f |", source, readAhead, batches,
-              seconds, many.cpuSeconds(), batches / seconds,
-              (many.cpuSeconds() - one.cpuSeconds()) * 1000 / (batches - 1), many.peakRssBytes() / 1e6));
+          FloeIngestProcess.Result previous = one;
+          int previousSize = 1;
+          for (int batches : sizes) {
+            FloeIngestProcess.Result many = drain(endpoints, s3, launcher, dir.resolve(run + "-" + batches), source,
+                table, run + "-" + batches, batches, perBatch, settings);
+            double seconds = many.wall().toMillis() / 1000.0;
+            // The marginal cost: what the extra batches of a longer run cost once the JIT compiled
+            // the hot code, which a short run pays for in its per-batch figure.
+            String marginal = previousSize == 1 ? "-"
+                : String.format("%.2f", (many.cpuSeconds() - previous.cpuSeconds()) * 1000 / (batches - previousSize));
+            report.add(String.format("| %s | %s | %,d | %.1f | %.1f | %,.0f | %.2f | %s | %.0f |", source, readAhead,
+                batches, seconds, many.cpuSeconds(), batches / seconds,
+                (many.cpuSeconds() - one.cpuSeconds()) * 1000 / (batches - 1), marginal, many.peakRssBytes() / 1e6));
+            previous = many;
+            previousSize = batches;
+          }
         }
       }
     } finally {
