@@ -17,10 +17,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code floe ingest} (or another floe command) as its own process, run by {@code bin/floe} as a user runs it
- * (serial GC, its class-data-sharing archive made beforehand by an untimed {@code bin/floe
- * --version}), under {@code /usr/bin/time}, which reports the whole process: wall time, user and
- * system CPU of all its threads, peak RSS.
+ * One {@code floe ingest} (or another floe command) as its own process, run by {@code bin/floe}
+ * as a user runs it (serial GC, its class-data-sharing archive made beforehand by an untimed
+ * {@code bin/floe --version}), under {@code /usr/bin/time}, which reports the whole process: wall
+ * time, user and system CPU of all its threads, peak RSS.
  */
 final class FloeIngestProcess {
   static final Path TIME = Path.of("/usr/bin/time");

@@ -127,4 +127,16 @@ final class Floe {
     }
     return file;
   }
+
+  /**
+   * {@code files} generated files {@code f1.ndjson.gz}, {@code f2.ndjson.gz}... in {@code dir}, of
+   * {@code count} events each, file i from seed {@code seed + 10 * i} (disjoint objects).
+   */
+  List<Path> generateFiles(Path dir, int files, int count, long seed) {
+    List<Path> generated = new ArrayList<>();
+    for (int i = 1; i <= files; i++) {
+      generated.add(generate(dir.resolve("f" + i + ".ndjson.gz"), count, seed + 10L * i));
+    }
+    return generated;
+  }
 }

@@ -65,10 +65,7 @@ class SparkMaintenanceIT {
     String sparkTable = catalog + "." + table;
     Floe floe = Floe.via(endpoints, endpoints.s3Endpoint(), endpoints.catalogUri()).with("source.settle-time", "0s");
     Path deadLetters = dir.resolve("dead-letters");
-    List<Path> files = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      files.add(floe.generate(dir.resolve("f" + i + ".ndjson.gz"), EVENTS, 7_000 + 10L * i));
-    }
+    List<Path> files = floe.generateFiles(dir, 6, EVENTS, 7_000);
     Path spool = Files.createDirectories(dir.resolve("spool"));
     Path spooled = floe.generate(spool.resolve("s1.ndjson.gz"), EVENTS, 7_500);
     List<Path> all = new ArrayList<>(files);

@@ -44,10 +44,7 @@ class SparkSortIT {
     String table = "sort_" + UUID.randomUUID().toString().replace("-", "") + ".events";
     Floe floe = Floe.via(endpoints, endpoints.s3Endpoint(), endpoints.catalogUri());
     Path deadLetters = dir.resolve("dead-letters");
-    List<Path> files = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
-      files.add(floe.generate(dir.resolve("f" + i + ".ndjson.gz"), EVENTS, 9_000 + 10L * i));
-    }
+    List<Path> files = floe.generateFiles(dir, 5, EVENTS, 9_000);
     List<TableCheck.Key> expected = TableCheck.eventsOf(files);
     List<String> figures = new ArrayList<>();
 
