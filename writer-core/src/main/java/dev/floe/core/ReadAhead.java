@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -33,6 +34,8 @@ final class ReadAhead implements AutoCloseable {
   private final Future<?>[] tasks;
   /** What each task fetched; kept apart from its future, so that close() finds it whatever the race. */
   private final AtomicReferenceArray<Fetched> fetched;
+  /** Batches skipped or closed: a fetch still running for one closes what it fetched itself. */
+  private final AtomicIntegerArray released;
   private volatile boolean closed;
   private int submitted;
   private int opened;
@@ -42,6 +45,7 @@ final class ReadAhead implements AutoCloseable {
     this.depth = batches.size() <= 1 ? 0 : depth;
     this.tasks = new Future<?>[batches.size()];
     this.fetched = new AtomicReferenceArray<>(batches.size());
+    this.released = new AtomicIntegerArray(batches.size());
     if (this.depth == 0) {
       pool = null;
     } else {
@@ -108,6 +112,7 @@ final class ReadAhead implements AutoCloseable {
   }
 
   private void release(int index) {
+    released.set(index, 1);
     if (tasks[index] != null) {
       tasks[index].cancel(true);
       tasks[index] = null;
@@ -151,7 +156,9 @@ final class ReadAhead implements AutoCloseable {
       closeQuietly(in);
     }
     fetched.set(index, new Fetched(buffer, length, failure, rest, null));
-    if (closed) {
+    // Released while this fetch ran (skipped, or the run closed): whichever of the two takes the
+    // result closes it, so it is closed once and without waiting for the end of the run.
+    if (closed || released.get(index) == 1) {
       Fetched unwanted = fetched.getAndSet(index, null);
       if (unwanted != null) {
         unwanted.closeRest();

@@ -2,11 +2,13 @@ package dev.floe.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -133,6 +135,62 @@ class ReadAheadTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("Access Denied (Service: S3, Status Code: 403)");
       assertThat(ahead.open(3).readAllBytes()).isEqualTo(bytes(3, 20));
+    }
+  }
+
+  /**
+   * A batch skipped while its read ahead is still running (a slow GET that ignores the interrupt)
+   * is closed as soon as that read ends, not at the end of the run: found as a flaky
+   * batchesReadAheadButNeverTakenAreClosed, where the skipped batch stayed open until close().
+   */
+  @Test
+  void aBatchSkippedWhileItIsStillBeingReadAheadIsClosedWhenTheReadEnds() throws Exception {
+    CountDownLatch slowRead = new CountDownLatch(1);
+    List<Batch> batches = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] content = bytes(i, ReadAhead.BUFFER_BYTES + 10);
+      if (i != 1) {
+        batches.add(batch(i, content));
+        continue;
+      }
+      batches.add(Batch.of("b1", "batch-1", () -> new FilterInputStream(new ByteArrayInputStream(content)) {
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+          awaitUninterruptibly(slowRead);
+          return super.read(into, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+          closed.add(1);
+          super.close();
+        }
+      }));
+    }
+    try (ReadAhead ahead = new ReadAhead(batches, 2)) {
+      try (InputStream first = ahead.open(0)) {
+        first.readAllBytes();
+      }
+      try (InputStream third = ahead.open(2)) {
+        third.readAllBytes();
+      }
+      slowRead.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> closed.contains(1));
+    }
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
