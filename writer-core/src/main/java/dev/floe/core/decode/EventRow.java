@@ -24,7 +24,7 @@ import org.apache.iceberg.util.DateTimeUtil;
  * the columns it names. A row is valid only during the callback that receives it; {@link #copy()}
  * keeps one.
  */
-public final class EventRow implements Record {
+public final class EventRow implements Record, dev.floe.core.write.DirectRow {
   private final Types.StructType struct;
   private final ColumnKind[] kinds;
   private final Map<String, Integer> positions;
@@ -147,24 +147,28 @@ public final class EventRow implements Record {
 
   // Raw access for the writer.
 
+  @Override
   public boolean isNull(int position) {
     return !present[position];
   }
 
   /** The UTF-8 bytes of a string or JSON column hold {@code [offset, offset + length)}. */
+  @Override
   public byte[] bytes(int position) {
     return bytes[position];
   }
 
+  @Override
   public int offset(int position) {
     return offsets[position];
   }
 
+  @Override
   public int length(int position) {
     return lengths[position];
   }
 
-  /** Int, long, boolean (1/0), date (epoch days) and timestamp (epoch micros) columns. */
+  @Override
   public long longValue(int position) {
     return longs[position];
   }

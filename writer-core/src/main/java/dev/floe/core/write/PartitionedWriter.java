@@ -20,6 +20,7 @@ import dev.floe.core.decode.EventRow;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.InternalRecordWrapper;
@@ -80,7 +81,7 @@ public final class PartitionedWriter implements AutoCloseable {
     this.targetFileSize = options.targetFileSize().bytes();
     this.maxOpenFiles = options.maxOpenFiles();
     // Ingest does not sort: the files claim no sort order, which would mislead readers.
-    this.writerFactory = new RowFileWriterFactory(table, options.parquetProperties());
+    this.writerFactory = new RowFileWriterFactory(table, options.parquetProperties(), SortOrder.unsorted());
     this.fileFactory =
         OutputFileFactory.builderFor(table, 0, 0)
             .operationId(runId)

@@ -17,18 +17,24 @@ import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.parquet.Parquet;
 
 /**
- * Parquet data writers for records and {@link dev.floe.core.decode.EventRow}s, configured as
- * Iceberg's generic writer factory configures them (table properties, then floe's write
- * properties, the table's metrics config, unsorted), with {@link RowParquetWriter} as value writer.
+ * Parquet data writers for records and {@link DirectRow}s, configured as Iceberg's generic writer
+ * factory configures them (table properties, then floe's write properties, the table's metrics
+ * config, the sort order the rows are written in), with {@link RowParquetWriter} as value writer.
  * floe writes data files only.
  */
-final class RowFileWriterFactory implements FileWriterFactory<Record> {
+public final class RowFileWriterFactory implements FileWriterFactory<Record> {
   private final Table table;
   private final Map<String, String> writerProperties;
+  private final SortOrder sortOrder;
 
-  RowFileWriterFactory(Table table, Map<String, String> writerProperties) {
+  /**
+   * @param sortOrder the order the rows come in, recorded on every file; {@link
+   *     SortOrder#unsorted()} unless the caller sorts them
+   */
+  public RowFileWriterFactory(Table table, Map<String, String> writerProperties, SortOrder sortOrder) {
     this.table = table;
     this.writerProperties = Map.copyOf(writerProperties);
+    this.sortOrder = sortOrder;
   }
 
   @Override
@@ -43,7 +49,7 @@ final class RowFileWriterFactory implements FileWriterFactory<Record> {
           .withSpec(spec)
           .withPartition(partition)
           .withKeyMetadata(file.keyMetadata())
-          .withSortOrder(SortOrder.unsorted())
+          .withSortOrder(sortOrder)
           .createWriterFunc(RowParquetWriter::new)
           .overwrite()
           .build();

@@ -1,6 +1,5 @@
 package dev.floe.core.write;
 
-import dev.floe.core.decode.EventRow;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.iceberg.FieldMetrics;
@@ -18,9 +17,10 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes records into Parquet column writers. An {@link EventRow} goes straight from its bytes and
- * longs into the column writers, with no String or timestamp object per value; any other record
- * goes through Iceberg's generic Parquet writer, as before. Both give the same Parquet values.
+ * Writes records into Parquet column writers. A {@link DirectRow} (the decoder's event, or a row
+ * compaction read back) goes straight from its bytes and longs into the column writers, with no
+ * String or timestamp object per value; any other record goes through Iceberg's generic Parquet
+ * writer, as before. Both give the same Parquet values.
  *
  * <p>The direct path covers flat schemas of string, int, long, boolean, date and timestamp
  * columns (floe's decodable types, floats and doubles aside: Iceberg keeps extra NaN metrics for
@@ -46,28 +46,21 @@ final class RowParquetWriter implements ParquetValueWriter<Record> {
       descriptors[i] = columns.get(i);
       flat = descriptors[i].getPath().length == 1
           && descriptors[i].getPath()[0].equals(fields.get(i).name())
-          && isDirect(types[i]);
+          && DirectRow.supports(types[i]);
     }
     this.direct = flat;
   }
 
-  private static boolean isDirect(Type.TypeID type) {
-    return switch (type) {
-      case STRING, INTEGER, LONG, BOOLEAN, DATE, TIMESTAMP -> true;
-      default -> false;
-    };
-  }
-
   @Override
   public void write(int repetitionLevel, Record value) {
-    if (direct && value instanceof EventRow row) {
+    if (direct && value instanceof DirectRow row) {
       writeRow(row);
     } else {
       generic.write(repetitionLevel, value);
     }
   }
 
-  private void writeRow(EventRow row) {
+  private void writeRow(DirectRow row) {
     for (int i = 0; i < writers.length; i++) {
       ColumnWriter writer = writers[i];
       int maxDefinition = descriptors[i].getMaxDefinitionLevel();
