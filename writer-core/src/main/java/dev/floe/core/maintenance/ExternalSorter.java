@@ -9,53 +9,48 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
-import org.apache.iceberg.io.FileAppender;
-import org.apache.iceberg.parquet.Parquet;
 
 /**
- * Sorts any number of records in bounded memory: at most {@code maxRowsInMemory} are held at once;
- * beyond that, sorted runs are spilled to local Parquet files and merged, at most {@link #FAN_IN}
- * runs at a time (so merge memory is bounded too: one row group per open run). The values go
- * through Iceberg's generic Parquet writer and reader unchanged; the final merge checks that it
- * returned the rows spilled (a {@link RowDigest} of each side) and fails otherwise. Not thread-safe.
+ * Sorts any number of rows in bounded memory: at most {@code maxRowsInMemory} are held at once;
+ * beyond that, sorted runs are spilled to local files in the {@link RunFormat} given and merged, at
+ * most {@link #FAN_IN} runs at a time (so merge memory is bounded too: one read buffer per open
+ * run). The final merge checks that it returned the rows spilled (a {@link RowDigest} of each
+ * side) and fails otherwise. Not thread-safe.
  */
-final class ExternalSorter implements Closeable {
+final class ExternalSorter<T> implements Closeable {
   static final int FAN_IN = 32;
-  /** Spilled runs are read back one row group per open run at a time: keep them small. */
-  private static final Map<String, String> SPILL_PROPERTIES =
-      Map.of(
-          "write.parquet.row-group-size-bytes", Long.toString(1024 * 1024),
-          "write.parquet.compression-codec", "zstd",
-          "write.parquet.compression-level", "1");
 
-  private final Schema schema;
-  private final Comparator<Record> order;
+  /** How sorted runs are written to local files and read back, and how a row is hashed for the check. */
+  interface RunFormat<T> {
+    void write(Iterator<T> rows, Path file) throws IOException;
+
+    CloseableIterator<T> read(Path file) throws IOException;
+
+    long hash(T row);
+  }
+
+  private final Comparator<T> order;
   private final int maxRowsInMemory;
   private final Path tempRoot;
-  private final List<Record> buffer = new ArrayList<>();
+  private final RunFormat<T> format;
+  private final List<T> buffer = new ArrayList<>();
   private final List<Path> runs = new ArrayList<>();
   private final RowDigest spilled = new RowDigest();
   private final List<Closeable> open = new ArrayList<>();
   private Path directory;
   private int runCount;
 
-  ExternalSorter(Schema schema, Comparator<Record> order, int maxRowsInMemory, Path tempRoot) {
-    this.schema = schema;
+  ExternalSorter(Comparator<T> order, int maxRowsInMemory, Path tempRoot, RunFormat<T> format) {
     this.order = order;
     this.maxRowsInMemory = maxRowsInMemory;
     this.tempRoot = tempRoot;
+    this.format = format;
   }
 
-  void add(Record record) {
+  void add(T record) {
     buffer.add(record);
     if (buffer.size() >= maxRowsInMemory) {
       spill();
@@ -68,7 +63,7 @@ final class ExternalSorter implements Closeable {
   }
 
   /** Every record added, in order; the iterator is closed by {@link #close()}. */
-  Iterator<Record> sorted() {
+  Iterator<T> sorted() {
     if (runs.isEmpty()) {
       buffer.sort(order);
       return buffer.iterator();
@@ -93,7 +88,9 @@ final class ExternalSorter implements Closeable {
 
   private void spill() {
     buffer.sort(order);
-    buffer.forEach(spilled::add);
+    for (T row : buffer) {
+      spilled.add(format.hash(row));
+    }
     Path run = newRun();
     write(buffer.iterator(), run);
     runs.add(run);
@@ -107,30 +104,18 @@ final class ExternalSorter implements Closeable {
         directory = Files.createTempDirectory(tempRoot, "floe-sort-");
       }
       runCount++;
-      return directory.resolve("run-" + runCount + ".parquet");
+      return directory.resolve("run-" + runCount);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create a sort spill file under " + tempRoot + ": " + e.getMessage(), e);
     }
   }
 
-  private void write(Iterator<Record> records, Path file) {
-    try (FileAppender<Record> appender =
-        Parquet.write(org.apache.iceberg.Files.localOutput(file.toFile()))
-            .schema(schema)
-            .createWriterFunc(GenericParquetWriter::create)
-            .setAll(SPILL_PROPERTIES)
-            .build()) {
-      records.forEachRemaining(appender::add);
+  private void write(Iterator<T> rows, Path file) {
+    try {
+      format.write(rows, file);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write sort spill file " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  private CloseableIterable<Record> read(Path file) {
-    return Parquet.read(org.apache.iceberg.Files.localInput(file.toFile()))
-        .project(schema)
-        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema))
-        .build();
   }
 
   @Override
@@ -166,26 +151,33 @@ final class ExternalSorter implements Closeable {
   }
 
   /** A k-way merge of sorted runs; given {@code expected}, it checks at its end that it returned those rows. */
-  private final class Merge implements Iterator<Record>, Closeable {
-    private record Head(Record record, int run) {}
+  private final class Merge implements Iterator<T>, Closeable {
+    private final class Head {
+      final T record;
+      final int run;
 
-    private final List<CloseableIterable<Record>> iterables = new ArrayList<>();
-    private final List<CloseableIterator<Record>> iterators = new ArrayList<>();
+      Head(T record, int run) {
+        this.record = record;
+        this.run = run;
+      }
+    }
+
+    private final List<CloseableIterator<T>> iterators = new ArrayList<>();
     private final PriorityQueue<Head> heads;
     private final RowDigest expected;
     private final RowDigest returned = new RowDigest();
 
     Merge(List<Path> files, RowDigest expected) {
       this.expected = expected;
-      this.heads = new PriorityQueue<>(Math.max(1, files.size()), (a, b) -> order.compare(a.record(), b.record()));
+      this.heads = new PriorityQueue<>(Math.max(1, files.size()), (a, b) -> order.compare(a.record, b.record));
       try {
         for (Path file : files) {
-          CloseableIterable<Record> iterable = read(file);
-          iterables.add(iterable);
-          CloseableIterator<Record> iterator = iterable.iterator();
-          iterators.add(iterator);
+          iterators.add(format.read(file));
           advance(iterators.size() - 1);
         }
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException("Cannot read a sort spill file: " + e.getMessage(), e);
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -193,7 +185,7 @@ final class ExternalSorter implements Closeable {
     }
 
     private void advance(int run) {
-      CloseableIterator<Record> iterator = iterators.get(run);
+      CloseableIterator<T> iterator = iterators.get(run);
       if (iterator.hasNext()) {
         heads.add(new Head(iterator.next(), run));
       }
@@ -212,25 +204,22 @@ final class ExternalSorter implements Closeable {
     }
 
     @Override
-    public Record next() {
+    public T next() {
       Head head = heads.poll();
       if (head == null) {
         throw new NoSuchElementException();
       }
-      advance(head.run());
+      advance(head.run);
       if (expected != null) {
-        returned.add(head.record());
+        returned.add(format.hash(head.record));
       }
-      return head.record();
+      return head.record;
     }
 
     @Override
     public void close() {
-      for (CloseableIterator<Record> iterator : iterators) {
+      for (CloseableIterator<T> iterator : iterators) {
         closeQuietly(iterator);
-      }
-      for (CloseableIterable<Record> iterable : iterables) {
-        closeQuietly(iterable);
       }
     }
 

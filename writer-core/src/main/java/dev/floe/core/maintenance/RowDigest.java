@@ -8,7 +8,8 @@ import org.apache.iceberg.data.Record;
  * hash of each row's values. Two digests are equal when the rows are the same whatever their
  * order; a row lost, doubled or changed on the way changes the digest except with negligible
  * probability. {@link ExternalSorter} takes one of the rows it spills to disk and one of the rows
- * its final merge returns, so a sorted compaction is checked before anything is committed.
+ * its final merge returns, so a sorted compaction is checked before anything is committed. Each
+ * row's hash goes through a final mix, so a row hash that is merely well spread will do.
  */
 final class RowDigest {
   private long count;
@@ -16,13 +17,24 @@ final class RowDigest {
   private long xor;
 
   void add(Record row) {
+    add(hash(row));
+  }
+
+  /** Adds a row by its hash, which any function of the row's values that spreads them well may give. */
+  void add(long rowHash) {
+    long hash = mix(rowHash);
+    count++;
+    sum += hash;
+    xor ^= hash;
+  }
+
+  /** A hash of a generic record's values (see {@link FlatRow#hash()} for compaction's flat rows). */
+  static long hash(Record row) {
     long hash = 0x9E3779B97F4A7C15L;
     for (int i = 0; i < row.size(); i++) {
       hash = mix(hash * 31 + Objects.hashCode(row.get(i, Object.class)) + i);
     }
-    count++;
-    sum += hash;
-    xor ^= hash;
+    return hash;
   }
 
   long count() {
