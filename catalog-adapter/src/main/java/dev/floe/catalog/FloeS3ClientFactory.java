@@ -143,17 +143,25 @@ public final class FloeS3ClientFactory implements S3FileIOAwsClientFactory {
             + " asks for an asynchronous one (s3.analytics-accelerator.enabled, s3.crt.enabled)");
   }
 
-  /** The SDK HTTP client Iceberg's {@code http-client.*} properties describe, trusting the CAs. */
+  /**
+   * The SDK HTTP client Iceberg's {@code http-client.*} properties describe, trusting the CA
+   * bundle's CAs besides the JVM's when there is one.
+   */
   SdkHttpClient.Builder<?> httpClientBuilder() {
     TlsTrustManagersProvider trust =
-        () -> new TrustManager[] {CaBundle.load(Path.of(caBundle)).trustManager()};
+        caBundle == null
+            ? null
+            : () -> new TrustManager[] {CaBundle.load(Path.of(caBundle)).trustManager()};
     String type =
         PropertyUtil.propertyAsString(
             properties, HttpClientProperties.CLIENT_TYPE, HttpClientProperties.CLIENT_TYPE_DEFAULT);
     switch (type.toLowerCase(Locale.ROOT)) {
       case HttpClientProperties.CLIENT_TYPE_APACHE:
         Apache5HttpClient.Builder apache =
-            Apache5HttpClient.builder().tlsTrustManagersProvider(trust);
+            Apache5HttpClient.builder();
+        if (trust != null) {
+          apache.tlsTrustManagersProvider(trust);
+        }
         duration(HttpClientProperties.APACHE_CONNECTION_TIMEOUT_MS, apache::connectionTimeout);
         duration(HttpClientProperties.APACHE_SOCKET_TIMEOUT_MS, apache::socketTimeout);
         duration(
@@ -192,7 +200,10 @@ public final class FloeS3ClientFactory implements S3FileIOAwsClientFactory {
         return apache;
       case HttpClientProperties.CLIENT_TYPE_URLCONNECTION:
         UrlConnectionHttpClient.Builder urlConnection =
-            UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trust);
+            UrlConnectionHttpClient.builder();
+        if (trust != null) {
+          urlConnection.tlsTrustManagersProvider(trust);
+        }
         duration(
             HttpClientProperties.URLCONNECTION_CONNECTION_TIMEOUT_MS,
             urlConnection::connectionTimeout);

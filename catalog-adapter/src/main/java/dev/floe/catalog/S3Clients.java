@@ -4,6 +4,7 @@ import org.apache.iceberg.aws.AwsClientFactory;
 import org.apache.iceberg.aws.S3FileIOAwsClientFactories;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.aws.s3.S3FileIOAwsClientFactory;
+import dev.floe.core.source.S3ObjectReader;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -30,5 +31,14 @@ public final class S3Clients {
     }
     throw new IllegalStateException(
         "Cannot build an S3 client: Iceberg returned a " + factory.getClass().getName());
+  }
+
+  /**
+   * How an S3 prefix's objects are read with {@code s3} (a client of {@link #create}): GETs signed
+   * and sent directly over the SDK's HTTP client where that does what the client would ({@link
+   * DirectS3Reader}), else the client's own. The caller closes it.
+   */
+  public static S3ObjectReader objectReader(CatalogConfig config, S3Client s3) {
+    return DirectS3Reader.create(s3, IcebergCatalogProperties.s3Properties(config));
   }
 }

@@ -6,6 +6,7 @@ import dev.floe.core.RunLimits;
 import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.config.Settings;
 import dev.floe.core.source.FileSource;
+import dev.floe.core.source.S3ObjectReader;
 import dev.floe.core.source.S3PrefixSource;
 import dev.floe.core.source.Source;
 import dev.floe.core.source.SourceConfig;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Where an ingest run takes its batches from: files, standard input, a spool folder or an S3 prefix. */
 final class SourceOptions {
@@ -53,7 +55,9 @@ final class SourceOptions {
         return new StdinSource(stdin);
       }
       CatalogConfig catalog = CatalogConfig.from(settings);
-      return new S3PrefixSource(S3Clients.create(catalog), only, config.settleTime(), limits, config.leaseTtl(), config.keepDone(), clock);
+      S3Client s3 = S3Clients.create(catalog);
+      S3ObjectReader reader = config.s3DirectGet() ? S3Clients.objectReader(catalog, s3) : S3ObjectReader.of(s3);
+      return new S3PrefixSource(s3, reader, only, config.settleTime(), limits, config.leaseTtl(), config.keepDone(), clock);
     }
     return new FileSource(sources.stream().map(Path::of).toList());
   }

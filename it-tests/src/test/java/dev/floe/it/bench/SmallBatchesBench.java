@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +36,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the one-batch run) / (batches - 1). That figure still holds the JIT compilation a longer run
  * triggers, so {@code bench.batches} may list several sizes ({@code 2000,10000}): each larger run
  * also reports its marginal CPU per batch beyond the previous size. {@code bench.sources} ({@code
- * spool,s3 prefix}) and {@code bench.read-ahead} ({@code 0,default}) choose the cases. Every run
+ * spool,s3 prefix}) and {@code bench.read-ahead} ({@code 0,default}) choose the cases, and {@code
+ * bench.settings} adds floe settings to every run ({@code k=v;k=v}). Every run
  * must commit all its batches and events, so a failed run cannot report. Not a test and not in CI:
  * {@code mvn -B -pl it-tests -am verify -Pbench -Dit.test=SmallBatchesBench -Dbench.batches=5000}.
  * Results go to stdout and {@code target/bench-results.txt}.
@@ -53,10 +55,12 @@ class SmallBatchesBench {
     List<String> readAheads = Arrays.stream(System.getProperty("bench.read-ahead", "0,default").split(","))
         .map(String::trim).toList();
     int perBatch = Integer.getInteger("bench.batch-events", 5);
+    Map<String, String> extraSettings = settings(System.getProperty("bench.settings", ""));
     Path launcher = Path.of(System.getProperty("floe.bench.launcher", "../bin/floe")).toAbsolutePath().normalize();
     Path dir = ServerLayout.fromSystemProperties().serversDir().getParent().resolve("bench-small");
     List<String> report = new ArrayList<>(BenchReport.machine());
-    report.add(String.format("batches of %d events, one floe ingest process each run; REST catalog + s3proxy", perBatch));
+    report.add(String.format("batches of %d events, one floe ingest process each run; REST catalog + s3proxy%s", perBatch,
+        extraSettings.isEmpty() ? "" : "; settings " + extraSettings));
     report.add("| source | read-ahead | batches | wall s | CPU s | batches/s | CPU ms per batch (beyond the one-batch run)"
         + " | CPU ms per batch (beyond the previous size) | peak RSS MB |");
     report.add("|---|---|---|---|---|---|---|---|---|");
@@ -65,16 +69,18 @@ class SmallBatchesBench {
         for (String source : sources) {
           String run = UUID.randomUUID().toString().substring(0, 8);
           String table = "bench_small.t_" + run;
-          Map<String, String> settings = readAhead.equals("default")
-              ? Map.of("source.settle-time", "0s")
-              : Map.of("source.settle-time", "0s", "ingest.read-ahead", readAhead);
+          Map<String, String> settings = new LinkedHashMap<>();
+          settings.put("source.settle-time", "0s");
+          if (!readAhead.equals("default")) {
+            settings.put("ingest.read-ahead", readAhead);
+          }
           FloeIngestProcess.Result one = drain(endpoints, s3, launcher, dir.resolve(run + "-one"), source, table,
-              run + "-one", 1, perBatch, settings);
+              run + "-one", 1, perBatch, settings, extraSettings);
           FloeIngestProcess.Result previous = one;
           int previousSize = 1;
           for (int batches : sizes) {
             FloeIngestProcess.Result many = drain(endpoints, s3, launcher, dir.resolve(run + "-" + batches), source,
-                table, run + "-" + batches, batches, perBatch, settings);
+                table, run + "-" + batches, batches, perBatch, settings, extraSettings);
             double seconds = many.wall().toMillis() / 1000.0;
             // The marginal cost: what the extra batches of a longer run cost once the JIT compiled
             // the hot code, which a short run pays for in its per-batch figure.
@@ -94,15 +100,18 @@ class SmallBatchesBench {
   }
 
   private static FloeIngestProcess.Result drain(Endpoints endpoints, S3Client s3, Path launcher, Path dir, String source,
-      String table, String name, int batches, int perBatch, Map<String, String> settings) throws Exception {
+      String table, String name, int batches, int perBatch, Map<String, String> settings,
+      Map<String, String> extraSettings) throws Exception {
     List<byte[]> contents = contents(name, batches, perBatch);
-    List<String> args;
+    // Given as -D flags: keys such as catalog.property.* have no environment variable.
+    List<String> args = new ArrayList<>();
+    extraSettings.forEach((key, value) -> args.addAll(List.of("-D", key + "=" + value)));
     if (source.equals("spool")) {
       Path spool = Files.createDirectories(dir.resolve("spool"));
       for (int i = 0; i < batches; i++) {
         Files.write(spool.resolve(String.format("producer-%05d.ndjson", i)), contents.get(i));
       }
-      args = List.of("--spool", spool.toString());
+      args.addAll(List.of("--spool", spool.toString()));
     } else {
       String prefix = "bench-small/" + name + "/";
       ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -119,7 +128,7 @@ class SmallBatchesBench {
       } finally {
         pool.shutdown();
       }
-      args = List.of("s3://" + endpoints.bucket() + "/" + prefix);
+      args.add("s3://" + endpoints.bucket() + "/" + prefix);
     }
     FloeIngestProcess.Result result =
         FloeIngestProcess.run(launcher, endpoints, table, args, settings, Files.createDirectories(dir.resolve("logs")),
@@ -128,6 +137,22 @@ class SmallBatchesBench {
     assertThat(summary.get("committed").asBoolean()).as("%s: committed", name).isTrue();
     assertThat(summary.get("events_written").asLong()).as("%s: events written", name).isEqualTo((long) batches * perBatch);
     return result;
+  }
+
+  /** {@code key=value} pairs separated by {@code ;}, e.g. {@code catalog.property.http-client.type=urlconnection}. */
+  private static Map<String, String> settings(String text) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String pair : text.split(";")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("bench.settings: expected key=value, got " + pair);
+      }
+      settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return settings;
   }
 
   /** Distinct NDJSON batches: each from its own generator seed. */

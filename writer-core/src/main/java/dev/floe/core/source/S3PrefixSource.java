@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3PrefixSource implements Source {
   private final S3Client s3;
+  private final S3ObjectReader reader;
   private final String bucket;
   private final String prefix;
   private final Duration settleTime;
@@ -44,6 +45,15 @@ public final class S3PrefixSource implements Source {
   private Unsettled unsettled = Unsettled.NONE;
 
   public S3PrefixSource(S3Client s3, String uri, Duration settleTime, RunLimits limits, Duration leaseTtl, boolean keepDone, Clock clock) {
+    this(s3, S3ObjectReader.of(s3), uri, settleTime, limits, leaseTtl, keepDone, clock);
+  }
+
+  /**
+   * As above, with the batches' content read through {@code reader} (the lease, claims, listings
+   * and acknowledgements still go through {@code s3}); {@link #close()} closes the reader.
+   */
+  public S3PrefixSource(S3Client s3, S3ObjectReader reader, String uri, Duration settleTime, RunLimits limits,
+      Duration leaseTtl, boolean keepDone, Clock clock) {
     if (!uri.startsWith("s3://") || uri.length() <= 5) {
       throw new InvalidConfigException("Invalid S3 prefix: '" + uri + "' (expected s3://bucket/prefix/)");
     }
@@ -53,6 +63,7 @@ public final class S3PrefixSource implements Source {
     String path = slash < 0 ? "" : rest.substring(slash + 1);
     this.prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
     this.s3 = s3;
+    this.reader = reader;
     this.settleTime = settleTime;
     this.limits = limits;
     this.leaseTtl = leaseTtl;
@@ -135,7 +146,7 @@ public final class S3PrefixSource implements Source {
    */
   private InputStream open(String key) throws IOException {
     try {
-      return s3.getObject(b -> b.bucket(bucket).key(key));
+      return reader.open(bucket, key);
     } catch (S3Exception e) {
       int status = e.statusCode();
       if (status >= 400 && status < 500 && status != 408 && status != 429) {
@@ -244,9 +255,13 @@ public final class S3PrefixSource implements Source {
 
   @Override
   public void close() {
-    if (lease != null) {
-      lease.close();
-      lease = null;
+    try {
+      if (lease != null) {
+        lease.close();
+        lease = null;
+      }
+    } finally {
+      reader.close();
     }
   }
 }
