@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
 import org.apache.iceberg.io.InputFile;
@@ -13,9 +15,12 @@ import org.apache.iceberg.types.Type;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
@@ -44,10 +49,41 @@ final class FlatParquetReader {
     this.layout = layout;
   }
 
+  /**
+   * What a file's footer says for its rewrite.
+   *
+   * @param flat every column of the layout can be read from the file as it is
+   * @param plainColumns the layout's columns (by position) that have data pages not dictionary
+   *     encoded in some row group: values the Parquet writer tried to fit in a dictionary and gave up on
+   */
+  record Footer(boolean flat, Set<Integer> plainColumns) {}
+
   /** Whether every column of the layout can be read from the file as it is. */
   boolean canRead(InputFile file) {
+    return footer(file).flat();
+  }
+
+  /** Reads the file's footer once for what the rewrite needs of it. */
+  Footer footer(InputFile file) {
     try (ParquetFileReader reader = open(file)) {
-      return columns(reader.getFooter().getFileMetaData().getSchema()) != null;
+      MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+      ColumnDescriptor[] columns = columns(fileSchema);
+      Set<Integer> plain = new TreeSet<>();
+      if (columns != null) {
+        for (BlockMetaData block : reader.getFooter().getBlocks()) {
+          for (ColumnChunkMetaData chunk : block.getColumns()) {
+            EncodingStats stats = chunk.getEncodingStats();
+            if (stats != null && stats.hasNonDictionaryEncodedPages()) {
+              for (int i = 0; i < columns.length; i++) {
+                if (columns[i] != null && Arrays.equals(columns[i].getPath(), chunk.getPath().toArray())) {
+                  plain.add(i);
+                }
+              }
+            }
+          }
+        }
+      }
+      return new Footer(columns != null, plain);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the footer of " + file.location() + ": " + e.getMessage(), e);
     }

@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
@@ -50,7 +54,8 @@ final class GroupRewriter {
 
   private final Table table;
   private final Schema schema;
-  private final RowFileWriterFactory writers;
+  private final Map<String, String> writerProperties;
+  private final SortOrder fileSortOrder;
   private final FlatLayout flat;
   private final NameMapping nameMapping;
   private final SortOrder sortOrder;
@@ -64,14 +69,12 @@ final class GroupRewriter {
     this.sortOrder = options.sort() ? sortOrder(table) : SortOrder.unsorted();
     this.sortBufferRows = options.sortBufferRows();
     this.tempDirectory = tempDirectory;
-    this.writers =
-        new RowFileWriterFactory(
-            table,
-            // Sorted files get small row groups, so that min/max statistics can prune a lookup.
-            (options.sort() ? write.withRowGroupSize(options.sortedRowGroupSize()) : write).parquetProperties(),
-            // Files record the table's sort order id; rows sorted by the do_id, seq fallback of a
-            // table that declares none say unsorted rather than name an order the table lacks.
-            table.sortOrder().isSorted() ? sortOrder : SortOrder.unsorted());
+    // Sorted files get small row groups, so that min/max statistics can prune a lookup.
+    this.writerProperties =
+        (options.sort() ? write.withRowGroupSize(options.sortedRowGroupSize()) : write).parquetProperties();
+    // Files record the table's sort order id; rows sorted by the do_id, seq fallback of a
+    // table that declares none say unsorted rather than name an order the table lacks.
+    this.fileSortOrder = table.sortOrder().isSorted() ? sortOrder : SortOrder.unsorted();
     this.flat = FlatLayout.of(schema, sortOrder);
     this.targetFileSize = write.targetFileSize().bytes();
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
@@ -97,9 +100,11 @@ final class GroupRewriter {
     StructLike partition = group.files().get(0).partition();
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, groupIndex, 0).operationId(runId).format(FileFormat.PARQUET).build();
+    Inputs inputs = inputs(group);
+    RowFileWriterFactory writers = new RowFileWriterFactory(table, writerProperties(inputs.plainColumns()), fileSortOrder);
     RollingDataWriter<Record> writer = new RollingDataWriter<>(writers, files, table.io(), targetFileSize, spec, partition);
     long rows = 0;
-    try (Rows input = rows(group)) {
+    try (Rows input = rows(group, inputs.flat())) {
       Iterator<? extends Record> records = input.iterator();
       while (records.hasNext()) {
         writer.write(records.next());
@@ -156,15 +161,54 @@ final class GroupRewriter {
     }
   }
 
-  /** The group's rows: file after file, or all of them sorted; flat rows where every file allows. */
-  private Rows rows(FileGroup group) {
-    if (flat != null) {
-      FlatParquetReader reader = new FlatParquetReader(flat);
-      if (group.files().stream().allMatch(file -> reader.canRead(input(file)))) {
-        return rows(group, file -> reader.read(input(file)), flat.comparator(schema, sortOrder), new FlatRuns(flat));
+  /**
+   * What the group's footers say: whether its rows can be read flat, and which columns the Parquet
+   * writer had given up dictionary-encoding in them (for the generic path, none: it reads no footers).
+   */
+  private record Inputs(boolean flat, Set<String> plainColumns) {}
+
+  private Inputs inputs(FileGroup group) {
+    if (flat == null) {
+      return new Inputs(false, Set.of());
+    }
+    FlatParquetReader reader = new FlatParquetReader(flat);
+    Set<String> plain = new TreeSet<>();
+    for (DataFile file : group.files()) {
+      FlatParquetReader.Footer footer = reader.footer(input(file));
+      if (!footer.flat()) {
+        LOG.info("Compaction of {}: {} has files without the table's field ids or column types; reading its rows as generic records",
+            table.name(), group.partition());
+        return new Inputs(false, Set.of());
       }
-      LOG.info("Compaction of {}: {} has files without the table's field ids or column types; reading its rows as generic records",
-          table.name(), group.partition());
+      footer.plainColumns().forEach(position -> plain.add(flat.struct().fields().get(position).name()));
+    }
+    return new Inputs(true, plain);
+  }
+
+  /**
+   * The write properties for a group: a column whose values the writer of the input files could
+   * not keep in a dictionary (it fell back to plain pages) is written without one. Otherwise every
+   * 2MB row group of a sorted file starts a new dictionary for such a column (the {@code value}
+   * JSON of the seed's table), hashes each of its values into it, and drops it when the group is
+   * written: measured as the largest single cost of a sorted rewrite. A table property for the
+   * column ({@code write.parquet.dict-encoding-enabled.column.<name>}) wins.
+   */
+  Map<String, String> writerProperties(Set<String> plainColumns) {
+    Map<String, String> properties = new HashMap<>(writerProperties);
+    for (String column : plainColumns) {
+      String key = TableProperties.PARQUET_DICT_ENCODING_ENABLED_COLUMN_PREFIX + column;
+      if (!table.properties().containsKey(key)) {
+        properties.putIfAbsent(key, "false");
+      }
+    }
+    return properties;
+  }
+
+  /** The group's rows: file after file, or all of them sorted; flat rows where every file allows. */
+  private Rows rows(FileGroup group, boolean readFlat) {
+    if (readFlat) {
+      FlatParquetReader reader = new FlatParquetReader(flat);
+      return rows(group, file -> reader.read(input(file)), flat.comparator(schema, sortOrder), new FlatRuns(flat));
     }
     Comparator<StructLike> structs = SortOrderComparators.forSchema(schema, sortOrder);
     InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
