@@ -80,6 +80,11 @@ class ServeBench {
     Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.serve.warmup", 10));
     String rollInterval = System.getProperty("bench.serve.roll-interval", "5s");
     boolean keys = Boolean.getBoolean("bench.serve.keys");
+    // socket: a kept-alive connection per client thread (LoopbackPoster, cheap as wrk); jdk: java.net.http.HttpClient.
+    String clientKind = System.getProperty("bench.serve.client", "socket");
+    if (!clientKind.equals("socket") && !clientKind.equals("jdk")) {
+      throw new IllegalArgumentException("bench.serve.client must be socket or jdk, not " + clientKind);
+    }
     String javaOpts = System.getProperty("bench.serve.java-opts");
     // Another file system for the spool (e.g. /dev/shm, where fsync returns at once): tells the disk's share.
     String spoolParent = System.getProperty("bench.serve.spool-dir");
@@ -94,8 +99,15 @@ class ServeBench {
 
     Path spool = (spoolParent == null ? dir : Path.of(spoolParent).resolve(dir.getFileName())).resolve("spool");
     prepare(launcher, dir);
-    ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "serve", "--port", "0",
-        "--spool-dir", spool.toString(), "-D", "serve.roll-interval=" + rollInterval)
+    List<String> command = new ArrayList<>(List.of(launcher.toString(), "serve", "--port", "0",
+        "--spool-dir", spool.toString(), "-D", "serve.roll-interval=" + rollInterval));
+    // More settings for the server, "key=value;key=value" (e.g. serve.warmup-events=0).
+    for (String setting : System.getProperty("bench.serve.settings", "").split(";")) {
+      if (!setting.isBlank()) {
+        command.addAll(List.of("-D", setting.trim()));
+      }
+    }
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(dir.resolve("serve.out").toFile())
         .redirectError(dir.resolve("serve.err").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -133,6 +145,7 @@ class ServeBench {
         latencies[c] = new long[1 << 16];
         Thread thread = new Thread(() -> {
           HttpClient shared = http[client % http.length];
+          LoopbackPoster poster = clientKind.equals("socket") ? new LoopbackPoster(uri, 30_000) : null;
           long n = 0;
           long due = start + (interval * client) / clients;
           while (true) {
@@ -150,20 +163,29 @@ class ServeBench {
               scheduled = System.nanoTime();
             }
             if (scheduled >= end) {
+              if (poster != null) {
+                poster.close();
+              }
               return;
             }
-            HttpRequest.Builder post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[client]));
-            if (keys) {
-              post.header("Idempotency-Key", "bench-c" + client + "-r" + (n++));
-            }
+            String key = keys ? "bench-c" + client + "-r" + (n++) : null;
             try {
-              HttpResponse<Void> response = shared.send(post.build(), HttpResponse.BodyHandlers.discarding());
+              int status;
+              if (poster != null) {
+                status = poster.post(bodies[client], key);
+              } else {
+                HttpRequest.Builder post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[client]));
+                if (key != null) {
+                  post.header("Idempotency-Key", key);
+                }
+                status = shared.send(post.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+              }
               long took = System.nanoTime() - scheduled;
               worstBySecond.accumulateAndGet((int) ((scheduled - start) / 1_000_000_000L), took, Math::max);
-              statuses.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
-              if (response.statusCode() == 200) {
+              statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+              if (status == 200) {
                 accepted.addAndGet(perRequest);
                 if (scheduled >= measureFrom) {
                   if (counts[client] == latencies[client].length) {
@@ -232,9 +254,12 @@ class ServeBench {
       report.add("java " + System.getProperty("java.version") + "; the clients run in the test JVM on the same cores;"
           + " server CPU s is floe serve's process, all threads, over the measured window"
           + (javaOpts == null ? "" : "; FLOE_JAVA_OPTS=" + javaOpts));
-      report.add(String.format("floe serve (bin/floe, embedded catalog, local warehouse), roll interval %s; %d clients"
-          + " (Java HttpClient, one thread each, in the test JVM on the same cores), %s; %d events of %,d bytes per"
-          + " request (%,d bytes), %s; %d s measured after %d s warm-up", rollInterval, clients,
+      report.add(String.format("floe serve (bin/floe, embedded catalog, local warehouse), roll interval %s%s; %d clients"
+          + " (%s, one thread each, in the test JVM on the same cores), %s; %d events of %,d bytes per"
+          + " request (%,d bytes), %s; %d s measured after %d s warm-up", rollInterval,
+          System.getProperty("bench.serve.settings", "").isBlank() ? "" : ", " + System.getProperty("bench.serve.settings"),
+          clients,
+          clientKind.equals("socket") ? "LoopbackPoster" : "java.net.http.HttpClient",
           rate > 0 ? String.format("open loop at %,d events/s (latency from when each request was due)", rate)
               : "flat out (closed loop: the next request when the answer comes)",
           perRequest, bodies[0].length / perRequest, bodies[0].length, keys ? "an Idempotency-Key each" : "no Idempotency-Key",
