@@ -23,6 +23,8 @@ import java.util.Set;
  * @param tokenFile where the bearer token is read from, when not from {@code FLOE_SERVE_TOKEN}
  * @param shutdownTimeout how long SIGTERM waits for the last commit
  * @param tls the certificate chain and private key (PEM files) to serve HTTPS with, if asked
+ * @param warmupEvents generated events each stream's write path is run with before the server
+ *     listens (0: none), so the first commit is not made by code the JIT has not compiled yet
  */
 public record ServeConfig(
     String bind,
@@ -36,7 +38,8 @@ public record ServeConfig(
     DataSize maxSpoolBytes,
     Optional<Path> tokenFile,
     Duration shutdownTimeout,
-    Optional<Tls> tls) {
+    Optional<Tls> tls,
+    long warmupEvents) {
   public static final String BIND = "serve.bind";
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final String PORT = "serve.port";
@@ -62,6 +65,8 @@ public record ServeConfig(
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
   public static final String TLS_CERT_FILE = "serve.tls-cert-file";
   public static final String TLS_KEY_FILE = "serve.tls-key-file";
+  public static final String WARMUP_EVENTS = "serve.warmup-events";
+  public static final long DEFAULT_WARMUP_EVENTS = 100_000;
 
   /** HTTPS: a PEM certificate chain (the server's first) and its PEM PKCS#8 private key. */
   public record Tls(Path certificateChain, Path privateKey) {}
@@ -77,6 +82,9 @@ public record ServeConfig(
     positive(MAX_DECODED_BYTES, maxDecodedBytes.bytes());
     positive(MAX_SPOOL_BYTES, maxSpoolBytes.bytes());
     positive(SHUTDOWN_TIMEOUT, shutdownTimeout.toMillis());
+    if (warmupEvents < 0) {
+      throw new InvalidConfigException("Invalid value for " + WARMUP_EVENTS + ": " + warmupEvents + " (must be 0 or more)");
+    }
     if (maxRequestBytes.bytes() > Integer.MAX_VALUE - 16 || maxDecodedBytes.bytes() > Integer.MAX_VALUE - 16) {
       throw new InvalidConfigException("Invalid value for " + MAX_DECODED_BYTES + ": request bodies are held in memory, at most 2GB");
     }
@@ -84,7 +92,8 @@ public record ServeConfig(
 
   public static Set<String> keys() {
     return Set.of(BIND, PORT, SPOOL_DIR, ROLL_SIZE, ROLL_INTERVAL, ROLL_INACTIVITY, MAX_REQUEST_BYTES,
-        MAX_DECODED_BYTES, MAX_SPOOL_BYTES, TOKEN_FILE, SHUTDOWN_TIMEOUT, TLS_CERT_FILE, TLS_KEY_FILE);
+        MAX_DECODED_BYTES, MAX_SPOOL_BYTES, TOKEN_FILE, SHUTDOWN_TIMEOUT, TLS_CERT_FILE, TLS_KEY_FILE,
+        WARMUP_EVENTS);
   }
 
   public static ServeConfig defaults() {
@@ -104,7 +113,8 @@ public record ServeConfig(
         settings.size(MAX_SPOOL_BYTES, DEFAULT_MAX_SPOOL_BYTES),
         settings.string(TOKEN_FILE).map(Path::of),
         settings.duration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
-        tls(settings));
+        tls(settings),
+        settings.longValue(WARMUP_EVENTS, DEFAULT_WARMUP_EVENTS));
   }
 
   private static Optional<Tls> tls(Settings settings) {

@@ -45,6 +45,8 @@ final class ServedStream {
   private final Clock clock;
   private final LinkedBlockingDeque<Segment> rolled = new LinkedBlockingDeque<>();
   private final Thread committer;
+  private final java.nio.file.Path spoolDirectory;
+  private final long warmupEvents;
   /** The decoder that counts requests, and from when its timestamp window holds. */
   private volatile Counter counter;
   private volatile Schema schema;
@@ -64,7 +66,9 @@ final class ServedStream {
     this.requiresToken = requiresToken;
     this.clock = clock;
     this.metrics = metrics.stream(name);
-    this.spool = new WriteAheadSpool(config.spoolDirectory().resolve(name), config.rollSize().bytes(),
+    this.spoolDirectory = config.spoolDirectory().resolve(name);
+    this.warmupEvents = config.warmupEvents();
+    this.spool = new WriteAheadSpool(spoolDirectory, config.rollSize().bytes(),
         config.rollInterval(), config.rollInactivity(), clock, rolled::add, this.metrics::synced);
     this.committer = new Thread(this::commitLoop, "floe-serve-commit-" + name);
     // Shutdown is explicit (drain); a server that failed to start must not be kept alive by it.
@@ -79,10 +83,11 @@ final class ServedStream {
     return requiresToken;
   }
 
-  /** Loads (or creates) the table, recovers the spool, and starts committing. */
+  /** Loads (or creates) the table, warms up its write path, recovers the spool, and starts committing. */
   void start() {
     schema = writer.table().schema();
     counter = counter(clock.instant());
+    WriteWarmup.run(writer, spoolDirectory, warmupEvents, clock, this::count);
     rolled.addAll(spool.open());
     committer.start();
   }

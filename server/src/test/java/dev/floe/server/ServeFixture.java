@@ -62,13 +62,14 @@ final class ServeFixture {
     return IngestConfig.from(Settings.of(values, "test"));
   }
 
-  /** Rolls quickly: after 100 ms without requests, or 1 s after the first. */
+  /** Rolls quickly: after 100 ms without requests, or 1 s after the first; warms up with 1,000 events, not 100,000. */
   ServeConfig config(String spool, Map<String, String> more) {
     Map<String, String> values = new HashMap<>(Map.of(
         ServeConfig.PORT, "0",
         ServeConfig.SPOOL_DIR, root.resolve(spool).toString(),
         ServeConfig.ROLL_INACTIVITY, "100ms",
-        ServeConfig.ROLL_INTERVAL, "1s"));
+        ServeConfig.ROLL_INTERVAL, "1s",
+        ServeConfig.WARMUP_EVENTS, "1000"));
     values.putAll(more);
     return ServeConfig.from(Settings.of(values, "test"));
   }
