@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -66,7 +67,11 @@ final class RequestBody {
    * @throws BadRequestException when the body is not a JSON array of objects
    */
   static byte[] toNdjson(byte[] body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 16);
+    // Never outgrown: each element is followed by a ',' or the ']' in the body, and its line break
+    // takes that byte's place. Copied in bulk: a ByteArrayOutputStream's write(int) is synchronized,
+    // and byte by byte it was the request threads' largest cost (18% of floe serve's CPU samples).
+    byte[] out = new byte[body.length];
+    int length = 0;
     try (JsonParser parser = JSON.createParser(body)) {
       JsonToken first = parser.nextToken();
       if (first != JsonToken.START_ARRAY) {
@@ -85,11 +90,14 @@ final class RequestBody {
         int start = Math.toIntExact(parser.currentTokenLocation().getByteOffset());
         parser.skipChildren();
         int end = Math.toIntExact(parser.currentLocation().getByteOffset());
-        for (int i = start; i < end; i++) {
-          byte b = body[i];
-          out.write(b == '\n' || b == '\r' ? ' ' : b);
+        System.arraycopy(body, start, out, length, end - start);
+        for (int i = length, stop = length + end - start; i < stop; i++) {
+          if (out[i] == '\n' || out[i] == '\r') {
+            out[i] = ' ';
+          }
         }
-        out.write('\n');
+        length += end - start;
+        out[length++] = '\n';
       }
       JsonToken after = parser.nextToken();
       if (after != null) {
@@ -101,7 +109,7 @@ final class RequestBody {
     } catch (IOException e) {
       throw new BadRequestException("Invalid request: cannot read the body (" + e.getMessage() + ")");
     }
-    return out.toByteArray();
+    return length == out.length ? out : Arrays.copyOf(out, length);
   }
 
   private static String describe(JsonToken token) {
