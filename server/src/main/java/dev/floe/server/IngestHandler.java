@@ -146,9 +146,9 @@ final class IngestHandler extends Handler.Abstract {
       return refuse(stream, request, response, callback, 400, "Invalid Idempotency-Key: over " + Segment.MAX_KEY_BYTES + " bytes");
     }
     byte[] body;
-    byte[] ndjson;
+    RequestBody.Lines ndjson;
     try (InputStream in = Content.Source.asInputStream(request)) {
-      body = RequestBody.read(in, limit, "the body");
+      body = RequestBody.read(in, limit, "the body", request.getLength());
       byte[] json = gzip ? RequestBody.gunzip(body, config.maxDecodedBytes().bytes()) : body;
       ndjson = RequestBody.toNdjson(json);
     } catch (RequestBody.TooLargeException e) {
@@ -161,7 +161,7 @@ final class IngestHandler extends Handler.Abstract {
       return error(stream, response, callback, 400, "Invalid request: cannot read the body (" + e.getMessage() + ")");
     }
     ServedStream.Counts counts = stream.count(ndjson);
-    if (ndjson.length > 0) {
+    if (ndjson.length() > 0) {
       try {
         stream.append(key, ndjson).get(SPOOL_WAIT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -33,6 +33,35 @@ final class RequestBody {
     TooLargeException(String message) {
       super(message);
     }
+  }
+
+  /**
+   * NDJSON, one event per line, in the first {@code length} bytes of {@code bytes}.
+   */
+  record Lines(byte[] bytes, int length) {
+    InputStream stream() {
+      return new ByteArrayInputStream(bytes, 0, length);
+    }
+  }
+
+  /**
+   * Reads at most {@code limit} bytes of {@code in}; more is a {@link TooLargeException}. A body
+   * whose length was declared ({@code Content-Length}, else -1) is read straight into an array of
+   * that length.
+   */
+  static byte[] read(InputStream in, long limit, String what, long declared) throws IOException {
+    if (declared >= 0 && declared <= limit && declared <= Integer.MAX_VALUE - 8) {
+      byte[] body = new byte[(int) declared];
+      int read = in.readNBytes(body, 0, body.length);
+      if (read < body.length) {
+        throw new IOException("the body ended after " + read + " of the " + declared + " bytes its Content-Length declared");
+      }
+      if (in.read() >= 0) {
+        throw new IOException("the body is longer than the " + declared + " bytes its Content-Length declared");
+      }
+      return body;
+    }
+    return read(in, limit, what);
   }
 
   /** Reads at most {@code limit} bytes of {@code in}; more is a {@link TooLargeException}. */
@@ -62,15 +91,14 @@ final class RequestBody {
   }
 
   /**
-   * The events of a JSON array body, one per line.
+   * The events of a JSON array body, one per line, written over the body itself: the body's array
+   * is overwritten and must not be used as JSON after. In place, each event moves back by at least
+   * the one byte ('[' or ',') before it, and its line break takes the place of the ',' or ']' after
+   * it, so nothing is written at or past where the parser reads; no array is allocated per request.
    *
    * @throws BadRequestException when the body is not a JSON array of objects
    */
-  static byte[] toNdjson(byte[] body) {
-    // Never outgrown: each element is followed by a ',' or the ']' in the body, and its line break
-    // takes that byte's place. Copied in bulk: a ByteArrayOutputStream's write(int) is synchronized,
-    // and byte by byte it was the request threads' largest cost (18% of floe serve's CPU samples).
-    byte[] out = new byte[body.length];
+  static Lines toNdjson(byte[] body) {
     int length = 0;
     try (JsonParser parser = JSON.createParser(body)) {
       JsonToken first = parser.nextToken();
@@ -90,14 +118,18 @@ final class RequestBody {
         int start = Math.toIntExact(parser.currentTokenLocation().getByteOffset());
         parser.skipChildren();
         int end = Math.toIntExact(parser.currentLocation().getByteOffset());
-        System.arraycopy(body, start, out, length, end - start);
+        if (start < 0 || end < start) {
+          // Byte offsets are unknown when Jackson read the body as UTF-16 or UTF-32 text.
+          throw new BadRequestException("Invalid request: the body must be JSON in UTF-8");
+        }
+        System.arraycopy(body, start, body, length, end - start);
         for (int i = length, stop = length + end - start; i < stop; i++) {
-          if (out[i] == '\n' || out[i] == '\r') {
-            out[i] = ' ';
+          if (body[i] == '\n' || body[i] == '\r') {
+            body[i] = ' ';
           }
         }
         length += end - start;
-        out[length++] = '\n';
+        body[length++] = '\n';
       }
       JsonToken after = parser.nextToken();
       if (after != null) {
@@ -109,7 +141,7 @@ final class RequestBody {
     } catch (IOException e) {
       throw new BadRequestException("Invalid request: cannot read the body (" + e.getMessage() + ")");
     }
-    return length == out.length ? out : Arrays.copyOf(out, length);
+    return new Lines(body, length);
   }
 
   private static String describe(JsonToken token) {

@@ -81,14 +81,19 @@ record Segment(Path path, long bytes, List<Frame> frames, Instant firstAppend) {
     return "serve:" + stream + ":segment:" + fileName();
   }
 
-  static ByteBuffer encode(Optional<String> key, byte[] payload) {
+  /**
+   * A frame's header and key, for the first {@code length} bytes of {@code payload}: the payload is
+   * written after it as it is (not copied into the frame), and the CRC covers both.
+   */
+  static ByteBuffer header(Optional<String> key, byte[] payload, int length) {
     byte[] keyBytes = key.map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
-    ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + keyBytes.length + payload.length).order(ByteOrder.BIG_ENDIAN);
-    frame.putInt(MAGIC).putInt(0).putInt(payload.length).putShort((short) keyBytes.length).put(keyBytes).put(payload);
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES + keyBytes.length).order(ByteOrder.BIG_ENDIAN);
+    header.putInt(MAGIC).putInt(0).putInt(length).putShort((short) keyBytes.length).put(keyBytes);
     CRC32C crc = new CRC32C();
-    crc.update(frame.array(), 8, frame.capacity() - 8);
-    frame.putInt(4, (int) crc.getValue());
-    return frame.flip();
+    crc.update(header.array(), 8, header.capacity() - 8);
+    crc.update(payload, 0, length);
+    header.putInt(4, (int) crc.getValue());
+    return header.flip();
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.floe.core.FloeWriter;
 import dev.floe.core.IngestResult;
 import dev.floe.core.commit.CommitUnknownException;
 import dev.floe.core.decode.EventDecoder;
-import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +96,7 @@ final class ServedStream {
    * to now ({@code decode.timestamp-max-past}/{@code -max-future}) is applied again at commit time,
    * up to a roll interval later: an event on its edge may be counted here and rejected there.
    */
-  Counts count(byte[] ndjson) {
+  Counts count(RequestBody.Lines ndjson) {
     long[] counts = new long[2];
     Instant now = clock.instant();
     Counter current = counter;
@@ -107,12 +106,12 @@ final class ServedStream {
       current = counter(now);
       counter = current;
     }
-    current.decoder().decodeRows("request", new ByteArrayInputStream(ndjson), row -> counts[0]++, reject -> counts[1]++);
+    current.decoder().decodeRows("request", ndjson.stream(), row -> counts[0]++, reject -> counts[1]++);
     return new Counts(counts[0], counts[1]);
   }
 
-  CompletableFuture<Void> append(Optional<String> idempotencyKey, byte[] ndjson) {
-    return spool.append(idempotencyKey, ndjson);
+  CompletableFuture<Void> append(Optional<String> idempotencyKey, RequestBody.Lines ndjson) {
+    return spool.append(idempotencyKey, ndjson.bytes(), ndjson.length());
   }
 
   void metricsAccepted(Counts counts, long bodyBytes) {

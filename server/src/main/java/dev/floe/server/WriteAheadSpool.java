@@ -61,7 +61,8 @@ final class WriteAheadSpool implements AutoCloseable {
 
   private sealed interface Op permits Append, Roll, Close {}
 
-  private record Append(Optional<String> key, byte[] payload, CompletableFuture<Void> done) implements Op {}
+  /** A request's NDJSON: the first {@code length} bytes of {@code payload}. */
+  private record Append(Optional<String> key, byte[] payload, int length, CompletableFuture<Void> done) implements Op {}
 
   private record Roll(CompletableFuture<Void> done) implements Op {}
 
@@ -130,14 +131,17 @@ final class WriteAheadSpool implements AutoCloseable {
     return left;
   }
 
-  /** Appends one request; the future completes once it is on disk, or fails with the I/O error. */
-  CompletableFuture<Void> append(Optional<String> key, byte[] payload) {
+  /**
+   * Appends one request, the first {@code length} bytes of {@code payload} (which must not change
+   * until the future completes); the future completes once it is on disk, or fails with the I/O error.
+   */
+  CompletableFuture<Void> append(Optional<String> key, byte[] payload, int length) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (closed) {
       done.completeExceptionally(new IllegalStateException("Cannot append to the spool " + directory + ": it is closed"));
       return done;
     }
-    queue.add(new Append(key, payload, done));
+    queue.add(new Append(key, payload, length, done));
     return done;
   }
 
@@ -253,13 +257,15 @@ final class WriteAheadSpool implements AutoCloseable {
         openSegment();
       }
       long position = bytes;
-      ByteBuffer[] buffers = new ByteBuffer[group.size()];
+      // Each frame as its header and the request's own bytes: one gathering write, no copy.
+      ByteBuffer[] buffers = new ByteBuffer[2 * group.size()];
       for (int i = 0; i < group.size(); i++) {
         Append append = group.get(i);
-        buffers[i] = Segment.encode(append.key(), append.payload());
-        int keyBytes = buffers[i].remaining() - Segment.HEADER_BYTES - append.payload().length;
-        added.add(new Segment.Frame(append.key(), position + Segment.HEADER_BYTES + keyBytes, append.payload().length));
-        position += buffers[i].remaining();
+        ByteBuffer header = Segment.header(append.key(), append.payload(), append.length());
+        buffers[2 * i] = header;
+        buffers[2 * i + 1] = ByteBuffer.wrap(append.payload(), 0, append.length());
+        added.add(new Segment.Frame(append.key(), position + header.remaining(), append.length()));
+        position += header.remaining() + append.length();
       }
       long total = position - bytes;
       long done = 0;

@@ -60,7 +60,8 @@ final class WriteWarmup {
    * {@link RequestBody#toNdjson} does for a request, and handed to {@code requests} (the stream's
    * counting decoder), so the code every request runs is compiled too. Nothing is spooled.
    */
-  static Result run(FloeWriter writer, Path directory, long events, Clock clock, Consumer<byte[]> requests) {
+  static Result run(FloeWriter writer, Path directory, long events, Clock clock,
+      Consumer<RequestBody.Lines> requests) {
     Instant start = clock.instant();
     if (events <= 0) {
       return new Result(0, 0, 0, Duration.ZERO);

@@ -42,7 +42,15 @@ class RequestBodyTest {
         .hasMessageContaining("an array after the JSON array");
   }
 
+  @Test
+  void aBodyInUtf16IsRefusedNotMisread() {
+    byte[] utf16 = "[{\"k\":\"v\"}]".getBytes(StandardCharsets.UTF_16LE);
+    assertThatThrownBy(() -> RequestBody.toNdjson(utf16)).isInstanceOf(RequestBody.BadRequestException.class)
+        .hasMessageContaining("UTF-8");
+  }
+
   private static String ndjson(String body) {
-    return new String(RequestBody.toNdjson(body.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    RequestBody.Lines lines = RequestBody.toNdjson(body.getBytes(StandardCharsets.UTF_8));
+    return new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8);
   }
 }

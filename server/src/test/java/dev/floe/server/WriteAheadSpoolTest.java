@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.floe.core.Batch;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,6 +30,14 @@ class WriteAheadSpoolTest {
     return new WriteAheadSpool(dir, 1 << 20, Duration.ofHours(1), Duration.ofHours(1), Clock.systemUTC(), rolled::add, nanos -> { });
   }
 
+  /** Appends {@code line} in an array with bytes after it that are not part of the request. */
+  private static CompletableFuture<Void> append(WriteAheadSpool spool, Optional<String> key, String line) {
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    byte[] padded = java.util.Arrays.copyOf(bytes, bytes.length + 5);
+    java.util.Arrays.fill(padded, bytes.length, padded.length, (byte) '#');
+    return spool.append(key, padded, bytes.length);
+  }
+
   private static String read(Batch batch) throws IOException {
     try (InputStream in = batch.input().open()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -38,9 +48,9 @@ class WriteAheadSpoolTest {
   void aRolledSegmentIsOneBatchPerKeyAndOneForTheRequestsWithout() throws Exception {
     WriteAheadSpool spool = spool();
     assertThat(spool.open()).isEmpty();
-    spool.append(Optional.empty(), "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8)).get();
-    spool.append(Optional.of("k-1"), "{\"b\":2}\n".getBytes(StandardCharsets.UTF_8)).get();
-    spool.append(Optional.empty(), "{\"c\":3}\n".getBytes(StandardCharsets.UTF_8)).get();
+    append(spool, Optional.empty(), "{\"a\":1}\n").get();
+    append(spool, Optional.of("k-1"), "{\"b\":2}\n").get();
+    append(spool, Optional.empty(), "{\"c\":3}\n").get();
     spool.roll().get();
     spool.close();
     assertThat(rolled).hasSize(1);
@@ -51,19 +61,24 @@ class WriteAheadSpoolTest {
     Batch keyless = batches.get(rolled.get(0).segmentId("events"));
     assertThat(read(keyless)).isEqualTo("{\"a\":1}\n{\"c\":3}\n");
     assertThat(keyless.size()).hasValue(16);
+    assertThat(Files.readString(rolled.get(0).path(), StandardCharsets.ISO_8859_1)).doesNotContain("#");
+    assertThat(Segment.scan(rolled.get(0).path()).frames()).hasSize(3);
   }
 
   @Test
   void aSegmentLeftByACrashIsCutBackToItsLastIntactRequestAndOfferedAgain() throws Exception {
     WriteAheadSpool first = spool();
     first.open();
-    first.append(Optional.of("k-1"), "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8)).get();
-    first.append(Optional.of("k-2"), "{\"b\":2}\n".getBytes(StandardCharsets.UTF_8)).get();
+    append(first, Optional.of("k-1"), "{\"a\":1}\n").get();
+    append(first, Optional.of("k-2"), "{\"b\":2}\n").get();
     first.close();
     Path segment = rolled.get(0).path();
     long intact = Files.size(segment);
     // A request the crash cut short: its header promises more than the file holds; never answered.
-    byte[] torn = Segment.encode(Optional.of("k-3"), "{\"c\":3}\n".getBytes(StandardCharsets.UTF_8)).array();
+    byte[] payload = "{\"c\":3}\n".getBytes(StandardCharsets.UTF_8);
+    ByteBuffer header = Segment.header(Optional.of("k-3"), payload, payload.length);
+    byte[] torn = java.util.Arrays.copyOf(header.array(), header.remaining() + payload.length);
+    System.arraycopy(payload, 0, torn, header.remaining(), payload.length);
     Files.write(segment, java.util.Arrays.copyOf(torn, torn.length - 3), StandardOpenOption.APPEND);
     rolled.clear();
 
@@ -74,7 +89,7 @@ class WriteAheadSpoolTest {
     assertThat(Files.size(segment)).isEqualTo(intact);
     assertThat(second.spooledBytes()).isEqualTo(intact);
     // New segments sort after the ones left, so the order of arrival is kept.
-    second.append(Optional.empty(), "{}\n".getBytes(StandardCharsets.UTF_8)).get();
+    append(second, Optional.empty(), "{}\n").get();
     second.close();
     assertThat(rolled.get(0).fileName()).isGreaterThan(segment.getFileName().toString());
     second.delete(left.get(0));
@@ -86,8 +101,8 @@ class WriteAheadSpoolTest {
   void aCorruptFrameEndsTheSegment() throws Exception {
     WriteAheadSpool first = spool();
     first.open();
-    first.append(Optional.empty(), "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8)).get();
-    first.append(Optional.empty(), "{\"b\":2}\n".getBytes(StandardCharsets.UTF_8)).get();
+    append(first, Optional.empty(), "{\"a\":1}\n").get();
+    append(first, Optional.empty(), "{\"b\":2}\n").get();
     first.close();
     Path segment = rolled.get(0).path();
     byte[] bytes = Files.readAllBytes(segment);
@@ -103,7 +118,7 @@ class WriteAheadSpoolTest {
     WriteAheadSpool spool = new WriteAheadSpool(dir, 1 << 20, Duration.ofHours(1), Duration.ofMillis(100),
         Clock.systemUTC(), rolled::add, nanos -> { });
     spool.open();
-    spool.append(Optional.empty(), "{}\n".getBytes(StandardCharsets.UTF_8)).get();
+    append(spool, Optional.empty(), "{}\n").get();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> rolled.size() == 1);
     spool.close();
     assertThat(rolled).hasSize(1);

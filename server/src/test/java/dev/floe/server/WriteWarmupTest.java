@@ -22,7 +22,7 @@ class WriteWarmupTest {
     FloeWriter writer = fixture.writer();
     Path spool = dir.resolve("spool");
 
-    java.util.List<byte[]> requests = new java.util.ArrayList<>();
+    java.util.List<RequestBody.Lines> requests = new java.util.ArrayList<>();
     WriteWarmup.Result result = WriteWarmup.run(writer, spool, 25_050, Clock.systemUTC(), requests::add);
 
     assertThat(requests).as("requests of 100 events, the last one shorter").hasSize(251);
@@ -64,10 +64,10 @@ class WriteWarmupTest {
     assertThat(spool).doesNotExist();
   }
 
-  private static long lines(byte[] ndjson) {
+  private static long lines(RequestBody.Lines ndjson) {
     long lines = 0;
-    for (byte b : ndjson) {
-      lines += b == '\n' ? 1 : 0;
+    for (int i = 0; i < ndjson.length(); i++) {
+      lines += ndjson.bytes()[i] == '\n' ? 1 : 0;
     }
     return lines;
   }
