@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
@@ -28,6 +30,12 @@ import java.util.function.ToIntFunction;
  * window instead of one per change of partition. It holds at most {@code 2 * CLUSTER_BLOCKS +
  * BLOCKS} blocks (one window being written while the next fills), allocated only as they are
  * needed, ~50 MB at most for a schema of ten columns.
+ *
+ * <p>A handoff that has finished leaves its blocks to the next one of the same width in the process
+ * (at most {@value #POOLED} blocks are kept): a process that writes one batch after another, as
+ * {@code floe serve} commits a roll every few seconds, does not make up to ~50 MB of blocks anew
+ * for every write. Made anew, they outlive the young generation while the write runs, so the old
+ * generation filled with them and was collected in full every few rolls.
  */
 public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
   static final int BLOCK_ROWS = 1024;
@@ -37,7 +45,12 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
   /** A block is handed over early once its string bytes pass this. */
   static final int BLOCK_BYTES = 1 << 20;
 
+  /** Blocks kept for the next handoff, at most: as many as one clustering handoff holds. */
+  static final int POOLED = BLOCKS + 2 * CLUSTER_BLOCKS;
+
   private static final Block END = new Block(0);
+  private static final ConcurrentLinkedQueue<Block> POOL = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger POOL_SIZE = new AtomicInteger();
 
   private final BlockingQueue<Block> full;
   private final BlockingQueue<Block> free;
@@ -79,7 +92,7 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
     this.full = new ArrayBlockingQueue<>(maxBlocks + 1);
     this.free = new ArrayBlockingQueue<>(maxBlocks);
     for (allocated = 0; allocated < BLOCKS; allocated++) {
-      free.add(new Block(view.size()));
+      free.add(newBlock());
     }
     this.thread = new Thread(this::consume, name);
     thread.setDaemon(true);
@@ -144,6 +157,12 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
     }
     // join() may also return normally when the consumer ended as the interrupt came in.
     interrupted |= Thread.currentThread().isInterrupted();
+    if (!stop && failure == null) {
+      // Every block is back in the free queue, cleared, and neither thread touches it again.
+      for (Block block; (block = free.poll()) != null; ) {
+        pool(block);
+      }
+    }
     if (interrupted) {
       Thread.currentThread().interrupt();
       if (!stop) {
@@ -165,7 +184,7 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
     }
     if (allocated < maxBlocks) {
       allocated++;
-      return new Block(view.size());
+      return newBlock();
     }
     return take(free);
   }
@@ -256,6 +275,31 @@ public final class RowHandoff implements Consumer<EventRow>, AutoCloseable {
       recycle(block);
     }
     window.clear();
+  }
+
+  /** A block left by an earlier handoff of this width, else a new one. */
+  private Block newBlock() {
+    Block block = POOL.poll();
+    if (block != null) {
+      POOL_SIZE.decrementAndGet();
+      if (block.columns == view.size()) {
+        return block;
+      }
+    }
+    return new Block(view.size());
+  }
+
+  private static void pool(Block block) {
+    if (POOL_SIZE.incrementAndGet() <= POOLED) {
+      POOL.offer(block);
+    } else {
+      POOL_SIZE.decrementAndGet();
+    }
+  }
+
+  /** Blocks kept for the next handoff (for tests). */
+  static int pooled() {
+    return POOL_SIZE.get();
   }
 
   private void recycle(Block block) {

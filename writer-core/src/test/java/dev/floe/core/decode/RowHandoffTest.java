@@ -100,6 +100,33 @@ class RowHandoffTest {
   }
 
   @Test
+  void aFinishedHandoffLeavesItsBlocksToTheNextWhichPassesItsOwnRowsIntact() {
+    byte[] first = input(40 * RowHandoff.BLOCK_ROWS);
+    byte[] second = input(7, 3 * RowHandoff.BLOCK_ROWS + 5);
+    List<Record> seen = Collections.synchronizedList(new ArrayList<>());
+    try (RowHandoff handoff = decoder.handoff("test-writer", row -> 0, row -> { })) {
+      decoder.decodeRows("test", new ByteArrayInputStream(first), handoff, reject -> { });
+      handoff.finish();
+    }
+    assertThat(RowHandoff.pooled()).as("blocks kept, at most one clustering handoff's").isBetween(1, RowHandoff.POOLED);
+
+    int before = RowHandoff.pooled();
+    try (RowHandoff handoff = decoder.handoff("test-writer", row -> seen.add(row.copy()))) {
+      assertThat(RowHandoff.pooled()).as("taken by the next handoff").isLessThan(before);
+      decoder.decodeRows("test", new ByteArrayInputStream(second), handoff, reject -> { });
+      handoff.finish();
+    }
+    assertThat(seen).isEqualTo(direct(second));
+
+    int kept = RowHandoff.pooled();
+    try (RowHandoff handoff = decoder.handoff("test-writer", row -> { })) {
+      decoder.decodeRows("test", new ByteArrayInputStream(second), handoff, reject -> { });
+      // closed without finishing: its blocks are dropped, not kept
+    }
+    assertThat(RowHandoff.pooled()).isLessThanOrEqualTo(kept - RowHandoff.BLOCKS);
+  }
+
+  @Test
   void aClusteringHandoffGroupsEachWindowByPartitionKeepingEachPartitionsOrder() {
     int windowRows = RowHandoff.CLUSTER_BLOCKS * RowHandoff.BLOCK_ROWS;
     // Two full windows and a short last one; small rows only, so that blocks fill by count.
