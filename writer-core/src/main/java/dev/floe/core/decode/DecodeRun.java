@@ -99,6 +99,12 @@ final class DecodeRun {
       rows.accept(row);
       return;
     }
+    int nul = leadingNul(buffer, offset, length);
+    if (nul >= 0) {
+      byte[] raw = Arrays.copyOfRange(buffer, offset, offset + length);
+      reject(number, "invalid JSON: NUL byte at byte " + nul, raw);
+      return;
+    }
     String reason;
     try (JsonParser parser = factory.createParser(buffer, offset, length)) {
       Object[] values = objects.decode(parser, parser.nextToken());
@@ -146,6 +152,23 @@ final class DecodeRun {
   }
 
   /** Jackson's own message without the location, which the reject already carries. */
+  /**
+   * Where a NUL sits in a line's first two bytes, or -1. Jackson's parser over bytes detects the
+   * encoding from them and would read such a line as UTF-16 or UTF-32, though it has been checked
+   * as UTF-8; its error would then name characters that are not in the line, and byte offsets
+   * counted from wherever the line sits in a buffer. No JSON text has a NUL outside a string, so
+   * the line is invalid either way.
+   */
+  static int leadingNul(byte[] buffer, int offset, int length) {
+    if (length > 0 && buffer[offset] == 0) {
+      return 0;
+    }
+    if (length > 1 && buffer[offset + 1] == 0) {
+      return 1;
+    }
+    return -1;
+  }
+
   static String jsonError(JsonProcessingException e) {
     String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
     int newline = message.indexOf('\n');

@@ -4,6 +4,7 @@ import static dev.floe.core.decode.Events.bytes;
 import static dev.floe.core.decode.Events.decode;
 import static dev.floe.core.decode.Events.event;
 import static dev.floe.core.decode.Events.eventWith;
+import static dev.floe.core.decode.Events.lines;
 import static dev.floe.core.decode.Events.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +124,32 @@ class RejectionTest {
   void aLineOfControlBytesIsRejectedNotAnError() {
     Decoded decoded = Events.decode(new byte[] {0, 0, 0, 9, '\n', '{', '"', 'd', '"', ':', '1', '}', '\n'});
     assertThat(decoded.rejects()).extracting(Reject::line).containsExactly(1L, 2L);
-    assertThat(decoded.rejects().get(0).reason()).isEqualTo("must be a JSON object, got no JSON value");
+    assertThat(decoded.rejects().get(0).reason()).isEqualTo("invalid JSON: NUL byte at byte 0");
+  }
+
+  static Stream<Arguments> linesJacksonWouldTakeForUtf16Or32() {
+    // A NUL in a line's first two bytes makes Jackson's encoding detection read the line as
+    // UTF-16 or UTF-32, though it is valid UTF-8. Its errors then name a character that is not
+    // in the line and a byte offset counted from wherever the line sits in a buffer.
+    String event = event(2);
+    return Stream.of(
+        Arguments.of(bytes(0, 0, 0, event), 0),
+        Arguments.of(bytes("{", 0, 0, 0, event.substring(1)), 1),
+        Arguments.of(bytes(0, 0, 0, "E\\\\E", event), 0),
+        Arguments.of(bytes(0, event), 0),
+        Arguments.of(bytes("{", 0, event.substring(1)), 1),
+        Arguments.of(bytes(0), 0),
+        Arguments.of(bytes(" ", 0), 1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("linesJacksonWouldTakeForUtf16Or32")
+  void aNulNearTheStartOfALineIsNamedTheSameWhereverTheLineSits(byte[] line, int at) {
+    Reject first = decode(bytes(line, "\n", event(3), "\n")).onlyReject();
+    Decoded later = decode(bytes(lines(40), line, "\n", event(3), "\n"));
+
+    String reason = "invalid JSON: NUL byte at byte " + at;
+    assertThat(first).isEqualTo(new Reject("batch-1.ndjson", 1, reason, line));
+    assertThat(later.rejects()).containsExactly(new Reject("batch-1.ndjson", 41, reason, line));
   }
 }
