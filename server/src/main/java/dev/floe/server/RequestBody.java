@@ -38,11 +38,7 @@ final class RequestBody {
   /**
    * NDJSON, one event per line, in the first {@code length} bytes of {@code bytes}.
    */
-  record Lines(byte[] bytes, int length) {
-    InputStream stream() {
-      return new ByteArrayInputStream(bytes, 0, length);
-    }
-  }
+  record Lines(byte[] bytes, int length) {}
 
   /**
    * Reads at most {@code limit} bytes of {@code in}; more is a {@link TooLargeException}. A body
@@ -81,7 +77,7 @@ final class RequestBody {
 
   /** Undoes {@code Content-Encoding: gzip}, up to {@code limit} inflated bytes. */
   static byte[] gunzip(byte[] body, long limit) {
-    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(body), 64 * 1024)) {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
       return read(in, limit, "the inflated gzip body");
     } catch (ZipException | java.io.EOFException e) {
       throw new BadRequestException("Invalid request: the body is not valid gzip (" + e.getMessage() + ")");

@@ -106,7 +106,7 @@ final class ServedStream {
       current = counter(now);
       counter = current;
     }
-    current.decoder().decodeRows("request", ndjson.stream(), row -> counts[0]++, reject -> counts[1]++);
+    current.decoder().decodeRows("request", ndjson.bytes(), 0, ndjson.length(), row -> counts[0]++, reject -> counts[1]++);
     return new Counts(counts[0], counts[1]);
   }
 

@@ -119,6 +119,29 @@ public final class EventDecoder {
   }
 
   /**
+   * Decodes NDJSON held whole in {@code bytes[offset, offset + length)}, as {@link
+   * #decodeRows(String, InputStream, Consumer, Consumer)} decodes the same bytes from a stream, but
+   * straight out of the array: no read buffer and no copy per source, for callers that already hold
+   * a source in memory (a request to {@code floe serve}). The bytes must be uncompressed NDJSON; a
+   * JSON array or compressed bytes are not recognised here. The array is not modified.
+   *
+   * <p>The one difference: an over-long line's reject holds the line's own first bytes (at most
+   * 1 KB), where a stream's holds what had been read ahead of it when it was found too long, which,
+   * under a line limit of 1 KB, can be fewer bytes or include the line's '\r'.
+   */
+  public DecodeStats decodeRows(String sourceName, byte[] bytes, int offset, int length,
+      Consumer<EventRow> rows, Consumer<Reject> rejects) {
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(rows, "rows");
+    Objects.requireNonNull(rejects, "rejects");
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    ObjectDecoder objects = new ObjectDecoder(columns, limits, new NestedJson(factory, limits));
+    DecodeRun run = new DecodeRun(sourceName, factory, objects, new EventRow(schema, columns),
+        columns.unstructured() ? null : new FastLineDecoder(columns, limits), rows, rejects);
+    return NdjsonReader.read(bytes, offset, length, run, limits.maxLineBytes());
+  }
+
+  /**
    * A consumer of this decoder's rows that passes them on to {@code rows} on a thread of its own
    * (see {@link RowHandoff}), for {@link #decodeRows} to overlap with what follows decoding.
    */

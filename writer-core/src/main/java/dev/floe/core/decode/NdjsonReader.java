@@ -72,6 +72,33 @@ final class NdjsonReader {
     }
   }
 
+  /**
+   * Reads the lines of a whole source held in one array, as {@link #read()} reads them from a
+   * stream, with the same lines, rejects and counts, but straight out of {@code bytes}: nothing is
+   * copied, and the array is not modified.
+   */
+  static DecodeStats read(byte[] bytes, int offset, int length, DecodeRun run, int maxLineBytes) {
+    int end = offset + length;
+    long line = 0;
+    int start = offset;
+    while (start < end) {
+      int newline = ByteScan.newline(bytes, start, end);
+      int lineEnd = newline >= 0 ? newline : end;
+      line++;
+      int lineLength = lineEnd - start;
+      if (lineLength > 0 && bytes[lineEnd - 1] == '\r') {
+        lineLength--;
+      }
+      if (lineLength > maxLineBytes) {
+        run.reject(line, overlongReason(maxLineBytes), DecodeRun.head(bytes, start, lineLength));
+      } else {
+        run.line(line, bytes, start, lineLength);
+      }
+      start = lineEnd + 1;
+    }
+    return run.stats(line, length);
+  }
+
   private int indexOfNewline(int from) {
     return ByteScan.newline(buffer, from, end);
   }
@@ -122,6 +149,10 @@ final class NdjsonReader {
   }
 
   private String overlongReason() {
+    return overlongReason(maxLineBytes);
+  }
+
+  private static String overlongReason(int maxLineBytes) {
     return "line exceeds " + maxLineBytes + " bytes";
   }
 }

@@ -3,10 +3,12 @@ package dev.floe.core.decode;
 import static dev.floe.core.decode.Events.SCHEMA;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.floe.core.generate.EventGenerator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Schema;
@@ -177,6 +179,88 @@ class FastPathTest {
     assertThat(rowStats).isEqualTo(stats);
     assertThat(records).isNotEmpty();
     assertThat(rejects).isNotEmpty();
+    if (bytes[0] != '[') {
+      assertArrayPathMatches(decoder, bytes);
+    }
+  }
+
+  @Test
+  void arrayPathMatchesOnLineEndsOverLongLinesAndALastLineWithoutNewline() {
+    String longLine = "{" + BASE + ",\"pad\":\"" + "é".repeat(3000) + "\"}";
+    String input = "{" + BASE + "}\r\n\n" + longLine + "\r\n  \n" + longLine + "\n" + FAST.get(1) + "\r\n"
+        + SLOW.get(0) + "\n" + "{" + BASE + ",\"value\":\"" + "x".repeat(2000) + "\"}\n" + longLine;
+    EventDecoder limited = new EventDecoder(SCHEMA, new DecodeLimits(5000, 1000, 64));
+
+    List<Reject> rejects = assertArrayPathMatches(limited, input.getBytes(UTF_8));
+
+    assertThat(rejects).extracting(Reject::line, Reject::reason).contains(
+        tuple(3L, "line exceeds 5000 bytes"),
+        tuple(5L, "line exceeds 5000 bytes"),
+        tuple(9L, "line exceeds 5000 bytes"));
+    assertArrayPathMatches(limited, (input + "\n").getBytes(UTF_8));
+    assertArrayPathMatches(limited, (input + "\r").getBytes(UTF_8));
+    String exact = "{" + BASE + "}";
+    EventDecoder tight = new EventDecoder(SCHEMA, new DecodeLimits(exact.length(), 1000, 64));
+    List<Reject> tightRejects = assertArrayPathMatches(tight,
+        (exact + "\r\n" + exact + " \r\n" + "{\"do_id\":1}\r\n" + exact + "\r").getBytes(UTF_8));
+    assertThat(tightRejects).extracting(Reject::line).containsExactly(2L, 3L);
+    // An over-long line keeps its own head, without the '\r' a stream's read-ahead may have held.
+    assertThat(tight.decodeRows("s", (exact + " \r\n").getBytes(UTF_8), 0, exact.length() + 3, row -> {}, tightRejects::add))
+        .isEqualTo(new DecodeStats(1, 0, 1, exact.length() + 3));
+    assertThat(tightRejects.get(2).raw()).isEqualTo((exact + " ").getBytes(UTF_8));
+    assertArrayPathMatches(limited, "\n\n".getBytes(UTF_8));
+    assertArrayPathMatches(limited, new byte[0]);
+  }
+
+  @Test
+  void arrayPathReadsOnlyItsRangeAndLeavesTheArrayAsItWas() {
+    byte[] events = ("{" + BASE + "}\n" + FAST.get(3) + "\n{\"do_id\":1}\n").getBytes(UTF_8);
+    byte[] padded = new byte[events.length + 20];
+    Arrays.fill(padded, (byte) '{');
+    System.arraycopy(events, 0, padded, 10, events.length);
+    byte[] before = padded.clone();
+    List<Record> fromStream = new ArrayList<>();
+    List<Reject> streamRejects = new ArrayList<>();
+    DecodeStats streamStats = decoder.decodeRows("s", new ByteArrayInputStream(events), row -> fromStream.add(row.copy()),
+        streamRejects::add);
+    List<Record> rows = new ArrayList<>();
+    List<Reject> rejects = new ArrayList<>();
+
+    DecodeStats stats = decoder.decodeRows("s", padded, 10, events.length, row -> rows.add(row.copy()), rejects::add);
+
+    assertThat(rows).hasSize(2).isEqualTo(fromStream);
+    assertThat(rejects).hasSize(1).isEqualTo(streamRejects);
+    assertThat(stats).isEqualTo(streamStats);
+    assertThat(padded).isEqualTo(before);
+  }
+
+  /** The array path gives the stream path's rows, rejects and counts for the same NDJSON. */
+  private static List<Reject> assertArrayPathMatches(EventDecoder decoder, byte[] bytes) {
+    List<Record> rows = new ArrayList<>();
+    List<Reject> rejects = new ArrayList<>();
+    DecodeStats stats = decoder.decodeRows("s", new ByteArrayInputStream(bytes), row -> rows.add(row.copy()), rejects::add);
+    List<Record> arrayRows = new ArrayList<>();
+    List<Reject> arrayRejects = new ArrayList<>();
+
+    DecodeStats arrayStats = decoder.decodeRows("s", bytes, 0, bytes.length, row -> arrayRows.add(row.copy()), arrayRejects::add);
+
+    assertThat(arrayRows).isEqualTo(rows);
+    assertThat(arrayRejects).extracting(Reject::source, Reject::line, Reject::reason)
+        .isEqualTo(rejects.stream().map(r -> tuple(r.source(), r.line(), r.reason())).toList());
+    for (int i = 0; i < rejects.size(); i++) {
+      byte[] raw = rejects.get(i).raw();
+      byte[] arrayRaw = arrayRejects.get(i).raw();
+      if (rejects.get(i).reason().startsWith("line exceeds ")) {
+        // The head a stream kept of an over-long line is what it had read ahead when it saw the
+        // line was too long; under a limit of RAW_PREFIX_BYTES that can be more or less of it.
+        int common = Math.min(raw.length, arrayRaw.length);
+        assertThat(Arrays.copyOf(arrayRaw, common)).isEqualTo(Arrays.copyOf(raw, common));
+      } else {
+        assertThat(arrayRaw).isEqualTo(raw);
+      }
+    }
+    assertThat(arrayStats).isEqualTo(stats);
+    return rejects;
   }
 
   private Record onlyRecord(String line) {

@@ -163,6 +163,18 @@ class FastPathFuzzTest {
         .isEqualTo(rejects.stream().map(FastPathFuzzTest::lineAndReason).toList());
     assertThat(rowRejects).as("rejected bytes of %s", text(bytes)).isEqualTo(rejects);
     assertThat(rowStats).as("counts of %s", text(bytes)).isEqualTo(stats);
+
+    // What the server decodes: NDJSON held in an array. The stream path takes a '[' after a byte
+    // order mark and whitespace as one JSON array; magic bytes of gzip or zstd cannot start text.
+    if (!startsJsonArray(bytes)) {
+      List<Record> arrayRows = new ArrayList<>();
+      List<Reject> arrayRejects = new ArrayList<>();
+      DecodeStats arrayStats =
+          decoder.decodeRows("fuzz", bytes, 0, bytes.length, row -> arrayRows.add(row.copy()), arrayRejects::add);
+      assertThat(arrayRows).as("array path rows of %s", text(bytes)).isEqualTo(rows);
+      assertThat(arrayRejects).as("array path rejects of %s", text(bytes)).isEqualTo(rowRejects);
+      assertThat(arrayStats).as("array path counts of %s", text(bytes)).isEqualTo(rowStats);
+    }
   }
 
   /** One event object: each field of either schema, maybe missing, repeated, odd in key or value. */
@@ -252,6 +264,14 @@ class FastPathFuzzTest {
 
   private static String lineAndReason(Reject reject) {
     return reject.line() + ": " + reject.reason();
+  }
+
+  private static boolean startsJsonArray(byte[] bytes) {
+    int i = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
+    while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
+      i++;
+    }
+    return i < bytes.length && bytes[i] == '[';
   }
 
   private static String text(byte[] bytes) {
