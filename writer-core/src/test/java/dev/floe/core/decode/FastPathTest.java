@@ -213,6 +213,19 @@ class FastPathTest {
   }
 
   @Test
+  void arrayPathNamesALineJacksonWouldTakeForUtf32AsTheStreamPathDoes() {
+    // Found by FastPathFuzzTest: Jackson's reason for such a line named a byte offset counted from
+    // where the line sat in the reader's buffer, which differs between the two paths.
+    String lines = (FAST.get(0) + "\n").repeat(5);
+    byte[] input = Events.bytes(lines, 0, 0, 0, "E\\E", FAST.get(1), "\n", lines, "{", 0, "}\n");
+
+    List<Reject> rejects = assertArrayPathMatches(new EventDecoder(SCHEMA, DecodeLimits.defaults()), input);
+
+    assertThat(rejects).extracting(Reject::line, Reject::reason).containsExactly(
+        tuple(6L, "invalid JSON: NUL byte at byte 0"), tuple(12L, "invalid JSON: NUL byte at byte 1"));
+  }
+
+  @Test
   void arrayPathReadsOnlyItsRangeAndLeavesTheArrayAsItWas() {
     byte[] events = ("{" + BASE + "}\n" + FAST.get(3) + "\n{\"do_id\":1}\n").getBytes(UTF_8);
     byte[] padded = new byte[events.length + 20];
