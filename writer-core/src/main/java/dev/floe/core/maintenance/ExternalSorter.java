@@ -68,20 +68,19 @@ final class ExternalSorter<T> implements Closeable {
       buffer.sort(order);
       return buffer.iterator();
     }
-    if (!buffer.isEmpty()) {
-      spill();
-    }
+    // The rows still in memory are the last run: merged from the buffer, not written and read back.
+    buffer.sort(order);
     while (runs.size() > FAN_IN) {
       List<Path> inputs = new ArrayList<>(runs.subList(0, FAN_IN));
       runs.subList(0, FAN_IN).clear();
       Path merged = newRun();
-      try (Merge merge = new Merge(inputs, null)) {
+      try (Merge merge = new Merge(inputs, null, List.of())) {
         write(merge, merged);
       }
       inputs.forEach(ExternalSorter::delete);
       runs.add(merged);
     }
-    Merge merge = new Merge(runs, spilled);
+    Merge merge = new Merge(runs, spilled, buffer);
     open.add(merge);
     return merge;
   }
@@ -150,7 +149,10 @@ final class ExternalSorter<T> implements Closeable {
     }
   }
 
-  /** A k-way merge of sorted runs; given {@code expected}, it checks at its end that it returned those rows. */
+  /**
+   * A k-way merge of sorted runs on disk and, last, one sorted run in memory; given {@code
+   * expected}, it checks at its end that the runs on disk returned those rows.
+   */
   private final class Merge implements Iterator<T>, Closeable {
     private final class Head {
       final T record;
@@ -167,14 +169,19 @@ final class ExternalSorter<T> implements Closeable {
     private final RowDigest expected;
     private final RowDigest returned = new RowDigest();
 
-    Merge(List<Path> files, RowDigest expected) {
+    private final int onDisk;
+
+    Merge(List<Path> files, RowDigest expected, List<T> inMemory) {
       this.expected = expected;
-      this.heads = new PriorityQueue<>(Math.max(1, files.size()), (a, b) -> order.compare(a.record, b.record));
+      this.onDisk = files.size();
+      this.heads = new PriorityQueue<>(Math.max(1, files.size() + 1), (a, b) -> order.compare(a.record, b.record));
       try {
         for (Path file : files) {
           iterators.add(format.read(file));
           advance(iterators.size() - 1);
         }
+        iterators.add(CloseableIterator.withClose(inMemory.iterator()));
+        advance(iterators.size() - 1);
       } catch (IOException e) {
         close();
         throw new UncheckedIOException("Cannot read a sort spill file: " + e.getMessage(), e);
@@ -210,7 +217,7 @@ final class ExternalSorter<T> implements Closeable {
         throw new NoSuchElementException();
       }
       advance(head.run);
-      if (expected != null) {
+      if (expected != null && head.run < onDisk) {
         returned.add(format.hash(head.record));
       }
       return head.record;

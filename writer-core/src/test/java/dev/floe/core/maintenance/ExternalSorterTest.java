@@ -49,6 +49,32 @@ class ExternalSorterTest {
     assertThat(dir).isEmptyDirectory();
   }
 
+  @Test
+  void theRowsStillInMemoryAreMergedWithoutBeingSpilled() {
+    List<Long> values = new Random(3).longs(250, 0, 500).boxed().toList();
+    try (ExternalSorter<Long> sorter = new ExternalSorter<>(Comparator.naturalOrder(), 100, dir, new LongRuns(false))) {
+      values.forEach(sorter::add);
+      List<Long> sorted = drain(sorter.sorted());
+
+      assertThat(sorted).isEqualTo(values.stream().sorted().toList());
+      assertThat(sorter.spilledRuns()).isEqualTo(2);
+    }
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void aRunOnDiskThatReadsBackOtherRowsFailsTheSortBesideARunInMemory() {
+    try (ExternalSorter<Long> sorter = new ExternalSorter<>(Comparator.naturalOrder(), 100, dir, new LongRuns(true))) {
+      new Random(4).longs(1_050, 0, 500).forEach(sorter::add);
+      Iterator<Long> sorted = sorter.sorted();
+
+      assertThatThrownBy(() -> drain(sorted))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("the merged runs returned other rows than were spilled");
+    }
+    assertThat(dir).isEmptyDirectory();
+  }
+
   private static List<Long> drain(Iterator<Long> iterator) {
     List<Long> values = new ArrayList<>();
     iterator.forEachRemaining(values::add);
