@@ -151,7 +151,6 @@ final class DecodeRun {
     return new DecodeStats(lines, recordCount, rejectCount, bytes);
   }
 
-  /** Jackson's own message without the location, which the reject already carries. */
   /**
    * Where a NUL sits in a line's first two bytes, or -1. Jackson's parser over bytes detects the
    * encoding from them and would read such a line as UTF-16 or UTF-32, though it has been checked
@@ -169,6 +168,7 @@ final class DecodeRun {
     return -1;
   }
 
+  /** Jackson's own message without the location, which the reject already carries. */
   static String jsonError(JsonProcessingException e) {
     String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
     int newline = message.indexOf('\n');

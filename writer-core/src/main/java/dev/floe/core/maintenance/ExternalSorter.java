@@ -64,12 +64,11 @@ final class ExternalSorter<T> implements Closeable {
 
   /** Every record added, in order; the iterator is closed by {@link #close()}. */
   Iterator<T> sorted() {
-    if (runs.isEmpty()) {
-      buffer.sort(order);
-      return buffer.iterator();
-    }
     // The rows still in memory are the last run: merged from the buffer, not written and read back.
     buffer.sort(order);
+    if (runs.isEmpty()) {
+      return buffer.iterator();
+    }
     while (runs.size() > FAN_IN) {
       List<Path> inputs = new ArrayList<>(runs.subList(0, FAN_IN));
       runs.subList(0, FAN_IN).clear();
