@@ -32,7 +32,14 @@ final class ExternalSorter<T> implements Closeable {
     long hash(T row);
   }
 
+  /** Sorts the rows held in memory in the sorter's order, stably (as {@link List#sort}). */
+  @FunctionalInterface
+  interface BufferSort<T> {
+    void sort(List<T> rows);
+  }
+
   private final Comparator<T> order;
+  private final BufferSort<T> bufferSort;
   private final int maxRowsInMemory;
   private final Path tempRoot;
   private final RunFormat<T> format;
@@ -44,7 +51,13 @@ final class ExternalSorter<T> implements Closeable {
   private int runCount;
 
   ExternalSorter(Comparator<T> order, int maxRowsInMemory, Path tempRoot, RunFormat<T> format) {
+    this(order, rows -> rows.sort(order), maxRowsInMemory, tempRoot, format);
+  }
+
+  /** A sorter whose buffer is sorted by {@code bufferSort}, which must order as {@code order} does. */
+  ExternalSorter(Comparator<T> order, BufferSort<T> bufferSort, int maxRowsInMemory, Path tempRoot, RunFormat<T> format) {
     this.order = order;
+    this.bufferSort = bufferSort;
     this.maxRowsInMemory = maxRowsInMemory;
     this.tempRoot = tempRoot;
     this.format = format;
@@ -65,7 +78,7 @@ final class ExternalSorter<T> implements Closeable {
   /** Every record added, in order; the iterator is closed by {@link #close()}. */
   Iterator<T> sorted() {
     // The rows still in memory are the last run: merged from the buffer, not written and read back.
-    buffer.sort(order);
+    bufferSort.sort(buffer);
     if (runs.isEmpty()) {
       return buffer.iterator();
     }
@@ -85,7 +98,7 @@ final class ExternalSorter<T> implements Closeable {
   }
 
   private void spill() {
-    buffer.sort(order);
+    bufferSort.sort(buffer);
     for (T row : buffer) {
       spilled.add(format.hash(row));
     }

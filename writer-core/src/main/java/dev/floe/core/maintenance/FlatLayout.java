@@ -83,6 +83,16 @@ final class FlatLayout {
     return fieldIds[position];
   }
 
+  /** The position of the column with this field id, or -1. */
+  int position(int fieldId) {
+    for (int i = 0; i < fieldIds.length; i++) {
+      if (fieldIds[i] == fieldId) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /**
    * The sort order over rows: strings by unsigned UTF-8 bytes, which is Unicode code point order as
    * Iceberg's comparator and Parquet's statistics have it; other values as signed longs

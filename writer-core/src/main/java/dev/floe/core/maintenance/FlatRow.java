@@ -54,13 +54,24 @@ final class FlatRow implements DirectRow, Record {
   }
 
   /**
-   * A 64-bit hash of the row's values and nulls, 8 bytes at a time: equal rows hash equal, and a
+   * A 64-bit hash of the row's values and nulls, 32 bytes at a time in four independent lanes (so
+   * that the multiplications overlap rather than wait on each other): equal rows hash equal, and a
    * changed byte, a moved column boundary or a null flag changes it. For {@link RowDigest}.
    */
   long hash() {
-    long hash = PRIME_1 ^ nulls;
+    long a = PRIME_1 ^ nulls;
+    long b = PRIME_2;
+    long c = ~PRIME_1;
+    long d = ~PRIME_2;
     int length = ends.length == 0 ? 0 : ends[ends.length - 1];
     int i = 0;
+    for (; i + 32 <= length; i += 32) {
+      a = Long.rotateLeft(a ^ readLong(data, i) * PRIME_2, 31) * PRIME_1;
+      b = Long.rotateLeft(b ^ readLong(data, i + 8) * PRIME_2, 31) * PRIME_1;
+      c = Long.rotateLeft(c ^ readLong(data, i + 16) * PRIME_2, 31) * PRIME_1;
+      d = Long.rotateLeft(d ^ readLong(data, i + 24) * PRIME_2, 31) * PRIME_1;
+    }
+    long hash = Long.rotateLeft(a, 1) + Long.rotateLeft(b, 7) + Long.rotateLeft(c, 12) + Long.rotateLeft(d, 18);
     for (; i + 8 <= length; i += 8) {
       hash = Long.rotateLeft(hash ^ readLong(data, i) * PRIME_2, 31) * PRIME_1;
     }

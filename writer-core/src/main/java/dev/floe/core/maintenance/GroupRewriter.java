@@ -208,21 +208,27 @@ final class GroupRewriter {
   private Rows rows(FileGroup group, boolean readFlat) {
     if (readFlat) {
       FlatParquetReader reader = new FlatParquetReader(flat);
-      return rows(group, file -> reader.read(input(file)), flat.comparator(schema, sortOrder), new FlatRuns(flat));
+      Comparator<FlatRow> order = flat.comparator(schema, sortOrder);
+      FlatKeySort keys = new FlatKeySort(flat, sortOrder);
+      return rows(group, file -> reader.read(input(file)), order, keys, new FlatRuns(flat));
     }
     Comparator<StructLike> structs = SortOrderComparators.forSchema(schema, sortOrder);
     InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
     InternalRecordWrapper right = new InternalRecordWrapper(schema.asStruct());
     Comparator<Record> order = (a, b) -> structs.compare(left.wrap(a), right.wrap(b));
-    return rows(group, this::read, order, new RecordRuns(schema));
+    return rows(group, this::read, order, rows -> rows.sort(order), new RecordRuns(schema));
   }
 
   private <T extends Record> Rows rows(
-      FileGroup group, Function<DataFile, CloseableIterable<T>> read, Comparator<T> order, ExternalSorter.RunFormat<T> runs) {
+      FileGroup group,
+      Function<DataFile, CloseableIterable<T>> read,
+      Comparator<T> order,
+      ExternalSorter.BufferSort<T> bufferSort,
+      ExternalSorter.RunFormat<T> runs) {
     if (!sortOrder.isSorted()) {
       return new Rows(CloseableIterable.concat(group.files().stream().map(read).toList()), null);
     }
-    ExternalSorter<T> sorter = new ExternalSorter<>(order, sortBufferRows, tempDirectory, runs);
+    ExternalSorter<T> sorter = new ExternalSorter<>(order, bufferSort, sortBufferRows, tempDirectory, runs);
     try {
       for (DataFile file : group.files()) {
         try (CloseableIterable<T> rows = read.apply(file)) {
