@@ -18,8 +18,10 @@ import java.time.Duration;
  * @param maxGroupSize the most input bytes in one group, i.e. in one commit; bounds what a crash
  *     or a conflict can lose
  * @param sort whether rewritten files are sorted by the table's sort order (or {@code do_id, seq})
- * @param sortBufferRows how many rows a sort holds in memory before spilling a sorted run to a
+ * @param sortBufferRows the most rows a sort holds in memory before spilling a sorted run to a
  *     local temp file
+ * @param sortBufferSize the most memory the rows held by a sort take (as estimated) before it
+ *     spills; at most a quarter of the JVM's heap is used whatever the setting
  * @param sortedRowGroupSize the Parquet row group size of sorted files, in place of {@code
  *     write.row-group-size}: small enough that a one-object lookup's min/max statistics admit a
  *     small share of a partition (measured by LookupBench; see docs/maintenance.md)
@@ -32,6 +34,7 @@ public record CompactionOptions(
     DataSize maxGroupSize,
     boolean sort,
     int sortBufferRows,
+    DataSize sortBufferSize,
     DataSize sortedRowGroupSize) {
 
   public static final String TARGET_FILE_SIZE = "maintain.compaction.target-file-size";
@@ -48,7 +51,9 @@ public record CompactionOptions(
   public static final String SORT = "maintain.compaction.sort";
   public static final boolean DEFAULT_SORT = false;
   public static final String SORT_BUFFER_ROWS = "maintain.compaction.sort-buffer-rows";
-  public static final int DEFAULT_SORT_BUFFER_ROWS = 200_000;
+  public static final int DEFAULT_SORT_BUFFER_ROWS = 10_000_000;
+  public static final String SORT_BUFFER_SIZE = "maintain.compaction.sort-buffer-size";
+  public static final DataSize DEFAULT_SORT_BUFFER_SIZE = DataSize.ofMegabytes(512);
   public static final String SORTED_ROW_GROUP_SIZE = "maintain.compaction.sorted-row-group-size";
   public static final DataSize DEFAULT_SORTED_ROW_GROUP_SIZE = DataSize.ofMegabytes(2);
 
@@ -69,6 +74,9 @@ public record CompactionOptions(
     if (sortBufferRows < 1) {
       throw new InvalidConfigException("Invalid compaction sort buffer rows: " + sortBufferRows + " (at least 1)");
     }
+    if (sortBufferSize.bytes() < DataSize.ofMegabytes(1).bytes()) {
+      throw new InvalidConfigException("Invalid compaction sort buffer size: " + sortBufferSize + " (at least 1MB)");
+    }
     if (sortedRowGroupSize.bytes() < DataSize.ofKilobytes(64).bytes()) {
       throw new InvalidConfigException("Invalid compaction sorted row group size: " + sortedRowGroupSize + " (at least 64KB)");
     }
@@ -77,7 +85,7 @@ public record CompactionOptions(
   public static CompactionOptions defaults() {
     return new CompactionOptions(
         DEFAULT_TARGET_FILE_SIZE, DEFAULT_MIN_INPUT_FILES, DEFAULT_MIN_AGE, DEFAULT_MAX_BYTES,
-        DEFAULT_MAX_GROUP_SIZE, DEFAULT_SORT, DEFAULT_SORT_BUFFER_ROWS, DEFAULT_SORTED_ROW_GROUP_SIZE);
+        DEFAULT_MAX_GROUP_SIZE, DEFAULT_SORT, DEFAULT_SORT_BUFFER_ROWS, DEFAULT_SORT_BUFFER_SIZE, DEFAULT_SORTED_ROW_GROUP_SIZE);
   }
 
   /** Files below this size are rewrite candidates: three quarters of the target, as in Iceberg's bin-pack. */
@@ -91,34 +99,38 @@ public record CompactionOptions(
   }
 
   public CompactionOptions withTargetFileSize(DataSize size) {
-    return new CompactionOptions(size, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
+    return new CompactionOptions(size, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, sortBufferSize, sortedRowGroupSize);
   }
 
   public CompactionOptions withMinAge(Duration age) {
-    return new CompactionOptions(targetFileSize, minInputFiles, age, maxBytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
+    return new CompactionOptions(targetFileSize, minInputFiles, age, maxBytes, maxGroupSize, sort, sortBufferRows, sortBufferSize, sortedRowGroupSize);
   }
 
   public CompactionOptions withMinInputFiles(int files) {
-    return new CompactionOptions(targetFileSize, files, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
+    return new CompactionOptions(targetFileSize, files, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, sortBufferSize, sortedRowGroupSize);
   }
 
   public CompactionOptions withMaxBytes(DataSize bytes) {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, bytes, maxGroupSize, sort, sortBufferRows, sortedRowGroupSize);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, bytes, maxGroupSize, sort, sortBufferRows, sortBufferSize, sortedRowGroupSize);
   }
 
   public CompactionOptions withMaxGroupSize(DataSize bytes) {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, bytes, sort, sortBufferRows, sortedRowGroupSize);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, bytes, sort, sortBufferRows, sortBufferSize, sortedRowGroupSize);
   }
 
   public CompactionOptions sorted(int bufferRows) {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, true, bufferRows, sortedRowGroupSize);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, true, bufferRows, sortBufferSize, sortedRowGroupSize);
+  }
+
+  public CompactionOptions withSortBufferSize(DataSize size) {
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, size, sortedRowGroupSize);
   }
 
   public CompactionOptions withSortedRowGroupSize(DataSize size) {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, size);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, sort, sortBufferRows, sortBufferSize, size);
   }
 
   public CompactionOptions unsorted() {
-    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, false, sortBufferRows, sortedRowGroupSize);
+    return new CompactionOptions(targetFileSize, minInputFiles, minAge, maxBytes, maxGroupSize, false, sortBufferRows, sortBufferSize, sortedRowGroupSize);
   }
 }

@@ -14,7 +14,8 @@ import java.util.PriorityQueue;
 import org.apache.iceberg.io.CloseableIterator;
 
 /**
- * Sorts any number of rows in bounded memory: at most {@code maxRowsInMemory} are held at once;
+ * Sorts any number of rows in bounded memory: at most {@code maxRowsInMemory} rows, or rows of
+ * {@code maxBytesInMemory} bytes as the {@link Buffer} measures them, are held at once;
  * beyond that, sorted runs are spilled to local files in the {@link RunFormat} given and merged, at
  * most {@link #FAN_IN} runs at a time (so merge memory is bounded too: one read buffer per open
  * run). The final merge checks that it returned the rows spilled (a {@link RowDigest} of each
@@ -32,18 +33,31 @@ final class ExternalSorter<T> implements Closeable {
     long hash(T row);
   }
 
-  /** Sorts the rows held in memory in the sorter's order, stably (as {@link List#sort}). */
-  @FunctionalInterface
-  interface BufferSort<T> {
+  /**
+   * How the rows held in memory are sorted and measured. The default sorts with the comparator
+   * and measures nothing, so only the row limit spills.
+   */
+  interface Buffer<T> {
+    /** Sorts the rows in the sorter's order, stably (as {@link List#sort}). */
     void sort(List<T> rows);
+
+    /** About how many bytes of memory a row holds while in the buffer, for the sorter's byte limit. */
+    default long bytes(T row) {
+      return 0;
+    }
+
+    /** The rows held in memory were spilled and are no longer read: their memory may be reused. */
+    default void spilled() {}
   }
 
   private final Comparator<T> order;
-  private final BufferSort<T> bufferSort;
+  private final Buffer<T> memory;
   private final int maxRowsInMemory;
+  private final long maxBytesInMemory;
   private final Path tempRoot;
   private final RunFormat<T> format;
   private final List<T> buffer = new ArrayList<>();
+  private long bufferBytes;
   private final List<Path> runs = new ArrayList<>();
   private final RowDigest spilled = new RowDigest();
   private final List<Closeable> open = new ArrayList<>();
@@ -51,21 +65,27 @@ final class ExternalSorter<T> implements Closeable {
   private int runCount;
 
   ExternalSorter(Comparator<T> order, int maxRowsInMemory, Path tempRoot, RunFormat<T> format) {
-    this(order, rows -> rows.sort(order), maxRowsInMemory, tempRoot, format);
+    this(order, rows -> rows.sort(order), maxRowsInMemory, Long.MAX_VALUE, tempRoot, format);
   }
 
-  /** A sorter whose buffer is sorted by {@code bufferSort}, which must order as {@code order} does. */
-  ExternalSorter(Comparator<T> order, BufferSort<T> bufferSort, int maxRowsInMemory, Path tempRoot, RunFormat<T> format) {
+  /**
+   * A sorter that spills when it holds {@code maxRowsInMemory} rows or {@code maxBytesInMemory}
+   * bytes as {@code memory} measures them; {@code memory} must sort as {@code order} does.
+   */
+  ExternalSorter(
+      Comparator<T> order, Buffer<T> memory, int maxRowsInMemory, long maxBytesInMemory, Path tempRoot, RunFormat<T> format) {
     this.order = order;
-    this.bufferSort = bufferSort;
+    this.memory = memory;
     this.maxRowsInMemory = maxRowsInMemory;
+    this.maxBytesInMemory = maxBytesInMemory;
     this.tempRoot = tempRoot;
     this.format = format;
   }
 
   void add(T record) {
     buffer.add(record);
-    if (buffer.size() >= maxRowsInMemory) {
+    bufferBytes += memory.bytes(record);
+    if (buffer.size() >= maxRowsInMemory || bufferBytes >= maxBytesInMemory) {
       spill();
     }
   }
@@ -78,7 +98,7 @@ final class ExternalSorter<T> implements Closeable {
   /** Every record added, in order; the iterator is closed by {@link #close()}. */
   Iterator<T> sorted() {
     // The rows still in memory are the last run: merged from the buffer, not written and read back.
-    bufferSort.sort(buffer);
+    memory.sort(buffer);
     if (runs.isEmpty()) {
       return buffer.iterator();
     }
@@ -98,7 +118,7 @@ final class ExternalSorter<T> implements Closeable {
   }
 
   private void spill() {
-    bufferSort.sort(buffer);
+    memory.sort(buffer);
     for (T row : buffer) {
       spilled.add(format.hash(row));
     }
@@ -106,6 +126,8 @@ final class ExternalSorter<T> implements Closeable {
     write(buffer.iterator(), run);
     runs.add(run);
     buffer.clear();
+    bufferBytes = 0;
+    memory.spilled();
   }
 
   private Path newRun() {

@@ -17,7 +17,7 @@ import org.apache.iceberg.SortOrder;
  * largest item of a sorted rewrite's profile. Each distinct string is compared only while ranking
  * the distinct values, so a column of few values (the seed's {@code do_id}) costs one hash per row.
  */
-final class FlatKeySort implements ExternalSorter.BufferSort<FlatRow> {
+final class FlatKeySort {
   private final int[] positions;
   private final boolean[] descending;
   private final boolean[] nullsFirst;
@@ -44,8 +44,8 @@ final class FlatKeySort implements ExternalSorter.BufferSort<FlatRow> {
     this.stride = words;
   }
 
-  @Override
-  public void sort(List<FlatRow> rows) {
+  /** Sorts the rows in place. */
+  void sort(List<FlatRow> rows) {
     int count = rows.size();
     if (count < 2 || positions.length == 0) {
       return;

@@ -141,14 +141,19 @@ final class FlatParquetReader {
     };
   }
 
-  /** Every row of the file, row group by row group; fails if the file does not qualify. */
+  /** Every row of the file, row group by row group, each in an array of its own; fails if the file does not qualify. */
   CloseableIterable<FlatRow> read(InputFile file) {
+    return read(file, null);
+  }
+
+  /** Every row of the file, with its values copied into the arena (or arrays of their own, given none). */
+  CloseableIterable<FlatRow> read(InputFile file, RowArena arena) {
     return new CloseableIterable<>() {
       private final List<Rows> open = new ArrayList<>();
 
       @Override
       public CloseableIterator<FlatRow> iterator() {
-        Rows rows = new Rows(file);
+        Rows rows = new Rows(file, arena);
         open.add(rows);
         return rows;
       }
@@ -169,6 +174,7 @@ final class FlatParquetReader {
 
   private final class Rows implements CloseableIterator<FlatRow> {
     private final String location;
+    private final RowArena arena;
     private final ParquetFileReader reader;
     private final MessageType fileSchema;
     private final ColumnDescriptor[] descriptors;
@@ -177,8 +183,9 @@ final class FlatParquetReader {
     private byte[] scratch = new byte[4096];
     private long remaining;
 
-    Rows(InputFile file) {
+    Rows(InputFile file, RowArena arena) {
       this.location = file.location();
+      this.arena = arena;
       try {
         this.reader = open(file);
       } catch (IOException e) {
@@ -253,7 +260,9 @@ final class FlatParquetReader {
         }
         ends[i] = length;
       }
-      return new FlatRow(layout, Arrays.copyOf(scratch, length), ends.clone(), nulls);
+      return arena == null
+          ? new FlatRow(layout, Arrays.copyOf(scratch, length), ends.clone(), nulls)
+          : arena.row(layout, scratch, length, ends.clone(), nulls);
     }
 
     private long longValue(ColumnReader column, Type.TypeID type) {

@@ -11,9 +11,10 @@ import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
 
 /**
- * One row of a {@link FlatLayout}, kept compact for sorting: every value in one byte array
- * (strings as UTF-8, other values as 8 little-endian bytes), where column {@code i} ends at {@code
- * ends[i]}, and a bit per null column. The Parquet writer takes it as a {@link DirectRow}; as a
+ * One row of a {@link FlatLayout}, kept compact for sorting: every value in one run of a byte
+ * array from {@code base} (strings as UTF-8, other values as 8 little-endian bytes), where column
+ * {@code i} ends at {@code base + ends[i]}, and a bit per null column. The array may be the row's
+ * own or a slab of a {@link RowArena} shared with other rows. The Parquet writer takes it as a {@link DirectRow}; as a
  * {@link Record} it is read-only and gives the generic values (String, Long, OffsetDateTime, ...).
  */
 final class FlatRow implements DirectRow, Record {
@@ -23,18 +24,34 @@ final class FlatRow implements DirectRow, Record {
 
   private final FlatLayout layout;
   private final byte[] data;
+  private final int base;
   private final int[] ends;
   private final long nulls;
 
   FlatRow(FlatLayout layout, byte[] data, int[] ends, long nulls) {
+    this(layout, data, 0, ends, nulls);
+  }
+
+  FlatRow(FlatLayout layout, byte[] data, int base, int[] ends, long nulls) {
     this.layout = layout;
     this.data = data;
+    this.base = base;
     this.ends = ends;
     this.nulls = nulls;
   }
 
+  /** The array holding the row's values, from {@link #base()}. */
   byte[] data() {
     return data;
+  }
+
+  int base() {
+    return base;
+  }
+
+  /** How many bytes the row's values take. */
+  int valuesLength() {
+    return ends.length == 0 ? 0 : ends[ends.length - 1];
   }
 
   int end(int position) {
@@ -63,23 +80,23 @@ final class FlatRow implements DirectRow, Record {
     long b = PRIME_2;
     long c = ~PRIME_1;
     long d = ~PRIME_2;
-    int length = ends.length == 0 ? 0 : ends[ends.length - 1];
-    int i = 0;
-    for (; i + 32 <= length; i += 32) {
+    int end = base + (ends.length == 0 ? 0 : ends[ends.length - 1]);
+    int i = base;
+    for (; i + 32 <= end; i += 32) {
       a = Long.rotateLeft(a ^ readLong(data, i) * PRIME_2, 31) * PRIME_1;
       b = Long.rotateLeft(b ^ readLong(data, i + 8) * PRIME_2, 31) * PRIME_1;
       c = Long.rotateLeft(c ^ readLong(data, i + 16) * PRIME_2, 31) * PRIME_1;
       d = Long.rotateLeft(d ^ readLong(data, i + 24) * PRIME_2, 31) * PRIME_1;
     }
     long hash = Long.rotateLeft(a, 1) + Long.rotateLeft(b, 7) + Long.rotateLeft(c, 12) + Long.rotateLeft(d, 18);
-    for (; i + 8 <= length; i += 8) {
+    for (; i + 8 <= end; i += 8) {
       hash = Long.rotateLeft(hash ^ readLong(data, i) * PRIME_2, 31) * PRIME_1;
     }
-    for (; i < length; i++) {
+    for (; i < end; i++) {
       hash = Long.rotateLeft(hash ^ (data[i] & 0xFFL) * PRIME_1, 11) * PRIME_2;
     }
-    for (int end : ends) {
-      hash = Long.rotateLeft(hash ^ end * PRIME_2, 27) * PRIME_1;
+    for (int columnEnd : ends) {
+      hash = Long.rotateLeft(hash ^ columnEnd * PRIME_2, 27) * PRIME_1;
     }
     return hash;
   }
@@ -98,12 +115,12 @@ final class FlatRow implements DirectRow, Record {
 
   @Override
   public int offset(int position) {
-    return position == 0 ? 0 : ends[position - 1];
+    return base + (position == 0 ? 0 : ends[position - 1]);
   }
 
   @Override
   public int length(int position) {
-    return ends[position] - offset(position);
+    return ends[position] - (position == 0 ? 0 : ends[position - 1]);
   }
 
   @Override

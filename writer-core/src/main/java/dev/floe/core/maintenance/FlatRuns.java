@@ -39,7 +39,7 @@ final class FlatRuns implements ExternalSorter.RunFormat<FlatRow> {
         FlatRow row = rows.next();
         int length = layout.size() == 0 ? 0 : row.end(layout.size() - 1);
         out.writeInt(length);
-        out.write(row.data(), 0, length);
+        out.write(row.data(), row.base(), length);
         for (int i = 0; i < layout.size(); i++) {
           out.writeInt(row.end(i));
         }

@@ -1,5 +1,6 @@
 package dev.floe.core.maintenance;
 
+import dev.floe.core.config.DataSize;
 import dev.floe.core.config.InvalidConfigException;
 import dev.floe.core.write.RowFileWriterFactory;
 import dev.floe.core.write.WriteOptions;
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * FlatRuns}) and is written as a {@link dev.floe.core.write.DirectRow}, as ingest writes events.
  * Any other group goes through Iceberg's generic records (projected to the current schema, with
  * the table's name mapping for files without ids), which cost about three times the CPU.
+ *
+ * <p>One rewriter serves one compaction run, one group at a time: its sort buffer's memory is
+ * reused from group to group.
  */
 final class GroupRewriter {
   private static final Logger LOG = LoggerFactory.getLogger(GroupRewriter.class);
@@ -60,6 +64,9 @@ final class GroupRewriter {
   private final NameMapping nameMapping;
   private final SortOrder sortOrder;
   private final int sortBufferRows;
+  private final long sortBufferBytes;
+  /** The sort buffer's values, group after group: its slabs are allocated once per run. */
+  private final RowArena arena = new RowArena();
   private final Path tempDirectory;
   private final long targetFileSize;
 
@@ -68,6 +75,7 @@ final class GroupRewriter {
     this.schema = table.schema();
     this.sortOrder = options.sort() ? sortOrder(table) : SortOrder.unsorted();
     this.sortBufferRows = options.sortBufferRows();
+    this.sortBufferBytes = sortBufferBytes(options.sortBufferSize(), Runtime.getRuntime().maxMemory());
     this.tempDirectory = tempDirectory;
     // Sorted files get small row groups, so that min/max statistics can prune a lookup.
     this.writerProperties =
@@ -79,6 +87,11 @@ final class GroupRewriter {
     this.targetFileSize = write.targetFileSize().bytes();
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     this.nameMapping = mapping == null ? null : NameMappingParser.fromJson(mapping);
+  }
+
+  /** The sort buffer's byte limit: as set, but at most a quarter of the JVM's heap. */
+  static long sortBufferBytes(DataSize setting, long maxHeap) {
+    return Math.min(setting.bytes(), maxHeap / 4);
   }
 
   /** The table's sort order, or {@code (do_id, seq)} for a table without one that has those columns. */
@@ -208,27 +221,41 @@ final class GroupRewriter {
   private Rows rows(FileGroup group, boolean readFlat) {
     if (readFlat) {
       FlatParquetReader reader = new FlatParquetReader(flat);
-      Comparator<FlatRow> order = flat.comparator(schema, sortOrder);
-      FlatKeySort keys = new FlatKeySort(flat, sortOrder);
-      return rows(group, file -> reader.read(input(file)), order, keys, new FlatRuns(flat));
+      if (!sortOrder.isSorted()) {
+        return rows(group, file -> reader.read(input(file)), null, null, null);
+      }
+      arena.clear(); // the previous group's rows are written and no longer read
+      FlatBuffer buffer = new FlatBuffer(flat, new FlatKeySort(flat, sortOrder), arena);
+      return rows(group, file -> reader.read(input(file), arena), flat.comparator(schema, sortOrder), buffer, new FlatRuns(flat));
     }
     Comparator<StructLike> structs = SortOrderComparators.forSchema(schema, sortOrder);
     InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
     InternalRecordWrapper right = new InternalRecordWrapper(schema.asStruct());
     Comparator<Record> order = (a, b) -> structs.compare(left.wrap(a), right.wrap(b));
-    return rows(group, this::read, order, rows -> rows.sort(order), new RecordRuns(schema));
+    ExternalSorter.Buffer<Record> buffer = new ExternalSorter.Buffer<>() {
+      @Override
+      public void sort(List<Record> rows) {
+        rows.sort(order);
+      }
+
+      @Override
+      public long bytes(Record row) {
+        return RecordRuns.heapBytes(row);
+      }
+    };
+    return rows(group, this::read, order, buffer, new RecordRuns(schema));
   }
 
   private <T extends Record> Rows rows(
       FileGroup group,
       Function<DataFile, CloseableIterable<T>> read,
       Comparator<T> order,
-      ExternalSorter.BufferSort<T> bufferSort,
+      ExternalSorter.Buffer<T> buffer,
       ExternalSorter.RunFormat<T> runs) {
     if (!sortOrder.isSorted()) {
       return new Rows(CloseableIterable.concat(group.files().stream().map(read).toList()), null);
     }
-    ExternalSorter<T> sorter = new ExternalSorter<>(order, bufferSort, sortBufferRows, tempDirectory, runs);
+    ExternalSorter<T> sorter = new ExternalSorter<>(order, buffer, sortBufferRows, sortBufferBytes, tempDirectory, runs);
     try {
       for (DataFile file : group.files()) {
         try (CloseableIterable<T> rows = read.apply(file)) {

@@ -44,6 +44,7 @@ public record MaintenanceConfig(
             CompactionOptions.MAX_GROUP_SIZE,
             CompactionOptions.SORT,
             CompactionOptions.SORT_BUFFER_ROWS,
+            CompactionOptions.SORT_BUFFER_SIZE,
             CompactionOptions.SORTED_ROW_GROUP_SIZE,
             ExpiryOptions.OLDER_THAN,
             ExpiryOptions.RETAIN_LAST,
@@ -66,7 +67,7 @@ public record MaintenanceConfig(
             List.of(
                 CompactionOptions.TARGET_FILE_SIZE, CompactionOptions.MIN_INPUT_FILES, CompactionOptions.MIN_AGE,
                 CompactionOptions.MAX_BYTES, CompactionOptions.MAX_GROUP_SIZE, CompactionOptions.SORT_BUFFER_ROWS,
-                CompactionOptions.SORTED_ROW_GROUP_SIZE),
+                CompactionOptions.SORT_BUFFER_SIZE, CompactionOptions.SORTED_ROW_GROUP_SIZE),
             () ->
                 new CompactionOptions(
                     settings.size(CompactionOptions.TARGET_FILE_SIZE, CompactionOptions.DEFAULT_TARGET_FILE_SIZE),
@@ -76,6 +77,7 @@ public record MaintenanceConfig(
                     settings.size(CompactionOptions.MAX_GROUP_SIZE, CompactionOptions.DEFAULT_MAX_GROUP_SIZE),
                     settings.bool(CompactionOptions.SORT, CompactionOptions.DEFAULT_SORT),
                     settings.integer(CompactionOptions.SORT_BUFFER_ROWS, CompactionOptions.DEFAULT_SORT_BUFFER_ROWS),
+                    settings.size(CompactionOptions.SORT_BUFFER_SIZE, CompactionOptions.DEFAULT_SORT_BUFFER_SIZE),
                     settings.size(CompactionOptions.SORTED_ROW_GROUP_SIZE, CompactionOptions.DEFAULT_SORTED_ROW_GROUP_SIZE)));
     ExpiryOptions expiry =
         valid(

@@ -77,4 +77,45 @@ final class RecordRuns implements ExternalSorter.RunFormat<Record> {
   public long hash(Record row) {
     return RowDigest.hash(row);
   }
+
+  /**
+   * A generous estimate of the heap a generic value holds, for the sort buffer's byte limit:
+   * strings at two bytes a character, every object with its header and the reference to it.
+   */
+  static long heapBytes(Object value) {
+    if (value == null) {
+      return 8;
+    }
+    if (value instanceof CharSequence text) {
+      return 64 + 2L * text.length();
+    }
+    if (value instanceof java.nio.ByteBuffer buffer) {
+      return 64 + buffer.remaining();
+    }
+    if (value instanceof byte[] bytes) {
+      return 24 + bytes.length;
+    }
+    if (value instanceof org.apache.iceberg.StructLike struct) {
+      long bytes = 32 + 8L * struct.size();
+      for (int i = 0; i < struct.size(); i++) {
+        bytes += heapBytes(struct.get(i, Object.class));
+      }
+      return bytes;
+    }
+    if (value instanceof java.util.Collection<?> values) {
+      long bytes = 64;
+      for (Object element : values) {
+        bytes += 8 + heapBytes(element);
+      }
+      return bytes;
+    }
+    if (value instanceof Map<?, ?> map) {
+      long bytes = 64;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        bytes += 48 + heapBytes(entry.getKey()) + heapBytes(entry.getValue());
+      }
+      return bytes;
+    }
+    return 32; // a boxed number, a date or time, a UUID, a BigDecimal
+  }
 }

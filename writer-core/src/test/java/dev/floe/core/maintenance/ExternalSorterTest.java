@@ -65,6 +65,46 @@ class ExternalSorterTest {
     assertThat(dir).isEmptyDirectory();
   }
 
+  @Test
+  void aBufferThatMeasuresItsRowsSpillsAtItsByteLimit() {
+    List<Long> values = new Random(4).longs(250, 0, 500).boxed().toList();
+    int[] spills = {0};
+    ExternalSorter.Buffer<Long> tenBytesEach = new ExternalSorter.Buffer<>() {
+      @Override
+      public void sort(List<Long> rows) {
+        rows.sort(Comparator.naturalOrder());
+      }
+
+      @Override
+      public long bytes(Long row) {
+        return 10;
+      }
+
+      @Override
+      public void spilled() {
+        spills[0]++;
+      }
+    };
+    // No row limit to speak of: 1,000 bytes are 100 rows, so 250 rows spill twice and keep 50.
+    try (ExternalSorter<Long> sorter =
+        new ExternalSorter<>(Comparator.naturalOrder(), tenBytesEach, Integer.MAX_VALUE, 1_000, dir, new LongRuns(false))) {
+      values.forEach(sorter::add);
+      List<Long> sorted = drain(sorter.sorted());
+
+      assertThat(sorted).isEqualTo(values.stream().sorted().toList());
+      assertThat(sorter.spilledRuns()).isEqualTo(2);
+      assertThat(spills[0]).isEqualTo(2);
+    }
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void theSortBufferTakesAtMostAQuarterOfTheHeap() {
+    long gigabyte = 1L << 30;
+    assertThat(GroupRewriter.sortBufferBytes(dev.floe.core.config.DataSize.ofMegabytes(512), gigabyte)).isEqualTo(gigabyte / 4);
+    assertThat(GroupRewriter.sortBufferBytes(dev.floe.core.config.DataSize.ofMegabytes(64), gigabyte)).isEqualTo(64L << 20);
+  }
+
   private static List<Long> drain(Iterator<Long> iterator) {
     List<Long> values = new ArrayList<>();
     iterator.forEachRemaining(values::add);

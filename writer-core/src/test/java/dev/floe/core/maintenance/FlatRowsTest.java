@@ -192,6 +192,41 @@ class FlatRowsTest {
   }
 
   @Test
+  void rowsReadIntoAnArenaHoldTheirValuesAndItsSlabsAreRefilledAfterClear() throws IOException {
+    Path file = write(records(new Random(9), 2000));
+    List<FlatRow> own = readFlat(file, SCHEMA);
+    FlatParquetReader reader = new FlatParquetReader(FlatLayout.of(SCHEMA, SortOrder.unsorted()));
+    RowArena arena = new RowArena();
+
+    for (int pass = 0; pass < 2; pass++) {
+      List<FlatRow> packed = new ArrayList<>();
+      try (CloseableIterable<FlatRow> rows = reader.read(org.apache.iceberg.Files.localInput(file.toFile()), arena)) {
+        rows.forEach(packed::add);
+      }
+      assertThat(packed).hasSize(own.size());
+      long bytes = 0;
+      for (int i = 0; i < own.size(); i++) {
+        assertThat(packed.get(i).toString()).isEqualTo(own.get(i).toString());
+        assertThat(packed.get(i).hash()).isEqualTo(own.get(i).hash());
+        bytes += own.get(i).valuesLength();
+      }
+      assertThat(packed.get(0).data()).as("rows share a slab").isSameAs(packed.get(1).data());
+      assertThat(arena.bytes()).isEqualTo(bytes);
+      assertThat(arena.slabs()).as("the second pass refills the first pass's slab").isEqualTo(1);
+      arena.clear();
+    }
+
+    // A row larger than a slab gets an array of its own.
+    FlatLayout layout = FlatLayout.of(SCHEMA, SortOrder.unsorted());
+    byte[] large = new byte[RowArena.SLAB + 1];
+    int[] ends = new int[SCHEMA.columns().size()];
+    Arrays.fill(ends, large.length);
+    FlatRow row = arena.row(layout, large, large.length, ends, 0);
+    assertThat(row.data()).hasSize(large.length);
+    assertThat(arena.slabs()).isEqualTo(1);
+  }
+
+  @Test
   void aTableWithOtherColumnTypesOrATransformInItsSortOrderHasNoFlatLayout() {
     Schema withDouble = new Schema(required(1, "s", Types.StringType.get()), optional(2, "x", Types.DoubleType.get()));
     Schema withStruct =

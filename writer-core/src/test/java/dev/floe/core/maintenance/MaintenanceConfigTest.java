@@ -41,6 +41,7 @@ class MaintenanceConfigTest {
                 Map.entry("maintain.compaction.max-group-size", "512MB"),
                 Map.entry("maintain.compaction.sort", "true"),
                 Map.entry("maintain.compaction.sort-buffer-rows", "5000"),
+                Map.entry("maintain.compaction.sort-buffer-size", "64MB"),
                 Map.entry("maintain.compaction.sorted-row-group-size", "4MB"),
                 Map.entry("maintain.expire.older-than", "2d"),
                 Map.entry("maintain.expire.retain-last", "20"),
@@ -58,7 +59,7 @@ class MaintenanceConfigTest {
         .isEqualTo(
             new CompactionOptions(
                 DataSize.ofMegabytes(64), 8, Duration.ofMinutes(30), DataSize.parse("10GB"), DataSize.ofMegabytes(512), true, 5000,
-                DataSize.ofMegabytes(4)));
+                DataSize.ofMegabytes(64), DataSize.ofMegabytes(4)));
     assertThat(config.expiry()).isEqualTo(new ExpiryOptions(Duration.ofDays(2), 20, Duration.ofDays(14)));
     assertThat(config.orphans()).isEqualTo(new OrphanOptions(Duration.ofDays(5)));
     assertThat(config.manifests()).isEqualTo(new ManifestOptions(10, 50));
