@@ -72,7 +72,7 @@ final class FlatKeySort {
   }
 
   /** Each row's sort key: {@link #stride} longs at {@code row * stride}. */
-  long[] keys(FlatRow[] rows) {
+  private long[] keys(FlatRow[] rows) {
     long[] keys = new long[rows.length * stride];
     int word = 0;
     for (int field = 0; field < positions.length; field++) {

@@ -45,22 +45,13 @@ final class FlatLayout {
     if (schema.columns().isEmpty() || schema.columns().size() > MAX_COLUMNS || !DirectRow.supports(schema)) {
       return null;
     }
+    FlatLayout layout = new FlatLayout(schema);
     for (SortField field : order.fields()) {
-      if (!field.transform().isIdentity() || position(schema, field.sourceId()) < 0) {
+      if (!field.transform().isIdentity() || layout.position(field.sourceId()) < 0) {
         return null;
       }
     }
-    return new FlatLayout(schema);
-  }
-
-  private static int position(Schema schema, int fieldId) {
-    List<Types.NestedField> columns = schema.columns();
-    for (int i = 0; i < columns.size(); i++) {
-      if (columns.get(i).fieldId() == fieldId) {
-        return i;
-      }
-    }
-    return -1;
+    return layout;
   }
 
   int size() {
@@ -104,7 +95,7 @@ final class FlatLayout {
     boolean[] descending = new boolean[fields.size()];
     boolean[] nullsFirst = new boolean[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
-      positions[i] = position(schema, fields.get(i).sourceId());
+      positions[i] = position(fields.get(i).sourceId());
       descending[i] = fields.get(i).direction() == SortDirection.DESC;
       nullsFirst[i] = fields.get(i).nullOrder() == NullOrder.NULLS_FIRST;
     }

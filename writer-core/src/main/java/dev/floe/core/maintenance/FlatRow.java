@@ -80,7 +80,7 @@ final class FlatRow implements DirectRow, Record {
     long b = PRIME_2;
     long c = ~PRIME_1;
     long d = ~PRIME_2;
-    int end = base + (ends.length == 0 ? 0 : ends[ends.length - 1]);
+    int end = base + valuesLength();
     int i = base;
     for (; i + 32 <= end; i += 32) {
       a = Long.rotateLeft(a ^ readLong(data, i) * PRIME_2, 31) * PRIME_1;
@@ -115,12 +115,17 @@ final class FlatRow implements DirectRow, Record {
 
   @Override
   public int offset(int position) {
-    return base + (position == 0 ? 0 : ends[position - 1]);
+    return base + start(position);
   }
 
   @Override
   public int length(int position) {
-    return ends[position] - (position == 0 ? 0 : ends[position - 1]);
+    return ends[position] - start(position);
+  }
+
+  /** Where column {@code position} starts, from {@link #base}. */
+  private int start(int position) {
+    return position == 0 ? 0 : ends[position - 1];
   }
 
   @Override

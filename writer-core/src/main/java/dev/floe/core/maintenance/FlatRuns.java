@@ -37,7 +37,7 @@ final class FlatRuns implements ExternalSorter.RunFormat<FlatRow> {
         new DataOutputStream(new BufferedOutputStream(new ZstdOutputStream(Files.newOutputStream(file), LEVEL), BUFFER))) {
       while (rows.hasNext()) {
         FlatRow row = rows.next();
-        int length = layout.size() == 0 ? 0 : row.end(layout.size() - 1);
+        int length = row.valuesLength();
         out.writeInt(length);
         out.write(row.data(), row.base(), length);
         for (int i = 0; i < layout.size(); i++) {

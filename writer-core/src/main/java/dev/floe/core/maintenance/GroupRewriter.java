@@ -219,14 +219,14 @@ final class GroupRewriter {
 
   /** The group's rows: file after file, or all of them sorted; flat rows where every file allows. */
   private Rows rows(FileGroup group, boolean readFlat) {
+    FlatParquetReader reader = readFlat ? new FlatParquetReader(flat) : null;
+    if (!sortOrder.isSorted()) {
+      return readFlat ? fileAfterFile(group, file -> reader.read(input(file))) : fileAfterFile(group, this::read);
+    }
     if (readFlat) {
-      FlatParquetReader reader = new FlatParquetReader(flat);
-      if (!sortOrder.isSorted()) {
-        return rows(group, file -> reader.read(input(file)), null, null, null);
-      }
       arena.clear(); // the previous group's rows are written and no longer read
       FlatBuffer buffer = new FlatBuffer(flat, new FlatKeySort(flat, sortOrder), arena);
-      return rows(group, file -> reader.read(input(file), arena), flat.comparator(schema, sortOrder), buffer, new FlatRuns(flat));
+      return sorted(group, file -> reader.read(input(file), arena), flat.comparator(schema, sortOrder), buffer, new FlatRuns(flat));
     }
     Comparator<StructLike> structs = SortOrderComparators.forSchema(schema, sortOrder);
     InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
@@ -243,18 +243,19 @@ final class GroupRewriter {
         return RecordRuns.heapBytes(row);
       }
     };
-    return rows(group, this::read, order, buffer, new RecordRuns(schema));
+    return sorted(group, this::read, order, buffer, new RecordRuns(schema));
   }
 
-  private <T extends Record> Rows rows(
+  private <T extends Record> Rows fileAfterFile(FileGroup group, Function<DataFile, CloseableIterable<T>> read) {
+    return new Rows(CloseableIterable.concat(group.files().stream().map(read).toList()), null);
+  }
+
+  private <T extends Record> Rows sorted(
       FileGroup group,
       Function<DataFile, CloseableIterable<T>> read,
       Comparator<T> order,
       ExternalSorter.Buffer<T> buffer,
       ExternalSorter.RunFormat<T> runs) {
-    if (!sortOrder.isSorted()) {
-      return new Rows(CloseableIterable.concat(group.files().stream().map(read).toList()), null);
-    }
     ExternalSorter<T> sorter = new ExternalSorter<>(order, buffer, sortBufferRows, sortBufferBytes, tempDirectory, runs);
     try {
       for (DataFile file : group.files()) {
