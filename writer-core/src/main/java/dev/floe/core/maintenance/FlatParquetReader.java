@@ -44,9 +44,15 @@ final class FlatParquetReader {
   private static final GroupConverter NO_CONVERTER = new NoConverter();
 
   private final FlatLayout layout;
+  private final ChunkBuffers buffers = new ChunkBuffers();
 
   FlatParquetReader(FlatLayout layout) {
     this.layout = layout;
+  }
+
+  /** The buffers its files' column chunks are read into, reused from row group to row group and file to file. */
+  ChunkBuffers buffers() {
+    return buffers;
   }
 
   /**
@@ -168,8 +174,8 @@ final class FlatParquetReader {
     };
   }
 
-  private static ParquetFileReader open(InputFile file) throws IOException {
-    return ParquetFileReader.open(parquetFile(file), ParquetReadOptions.builder().build());
+  private ParquetFileReader open(InputFile file) throws IOException {
+    return ParquetFileReader.open(parquetFile(file), ParquetReadOptions.builder().withAllocator(buffers).build());
   }
 
   private final class Rows implements CloseableIterator<FlatRow> {
@@ -179,6 +185,7 @@ final class FlatParquetReader {
     private final MessageType fileSchema;
     private final ColumnDescriptor[] descriptors;
     private final ColumnReader[] columns;
+    private PageReadStore pages; // the row group being read: closed (its buffers released) once every row is copied out
     private final int[] ends = new int[layout.size()];
     private byte[] scratch = new byte[4096];
     private long remaining;
@@ -211,7 +218,7 @@ final class FlatParquetReader {
     @Override
     public boolean hasNext() {
       while (remaining == 0) {
-        PageReadStore pages;
+        releasePages();
         try {
           pages = reader.readNextRowGroup();
         } catch (IOException e) {
@@ -280,9 +287,22 @@ final class FlatParquetReader {
       }
     }
 
+    private void releasePages() {
+      if (pages != null) {
+        try {
+          pages.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("Cannot release a row group of " + location + ": " + e.getMessage(), e);
+        } finally {
+          pages = null;
+        }
+      }
+    }
+
     @Override
     public void close() {
       try {
+        releasePages();
         reader.close();
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot close " + location + ": " + e.getMessage(), e);

@@ -137,7 +137,8 @@ final class GroupRewriter {
                 + " rows but the new files count " + inFiles);
       }
       if (input.spilledRuns() > 0) {
-        LOG.info("Compaction {}: sorted {} rows of {} through {} spilled runs", runId, rows, group.partition(), input.spilledRuns());
+        LOG.info("Compaction {}: sorted {} rows of {} through {} spilled run{}",
+            runId, rows, group.partition(), input.spilledRuns(), input.spilledRuns() == 1 ? "" : "s");
       }
       return List.copyOf(written);
     } catch (IOException e) {

@@ -78,6 +78,36 @@ class FlatRowsTest {
   }
 
   @Test
+  void chunkBuffersAreReusedFromRowGroupToRowGroupAndFileToFileWithoutChangingAValue() throws IOException {
+    Path first = write(records(new Random(10), 5000));
+    Path second = write(records(new Random(11), 5000));
+    List<FlatRow> expected = new ArrayList<>(readFlat(first, SCHEMA));
+    expected.addAll(readFlat(second, SCHEMA));
+    FlatParquetReader reader = new FlatParquetReader(FlatLayout.of(SCHEMA, SortOrder.unsorted()));
+
+    List<FlatRow> read = new ArrayList<>();
+    for (Path file : List.of(first, second)) {
+      try (CloseableIterable<FlatRow> rows = reader.read(org.apache.iceberg.Files.localInput(file.toFile()))) {
+        rows.forEach(read::add);
+      }
+      assertThat(reader.buffers().outstanding()).as("every row group's buffers are released").isZero();
+    }
+    long afterBoth = reader.buffers().allocatedBytes();
+    try (CloseableIterable<FlatRow> rows = reader.read(org.apache.iceberg.Files.localInput(first.toFile()))) {
+      rows.forEach(read::add);
+    }
+
+    assertThat(read).hasSize(expected.size() + 5000);
+    for (int i = 0; i < read.size(); i++) {
+      assertThat(read.get(i).toString()).as("row %d", i).isEqualTo(expected.get(i % expected.size()).toString());
+    }
+    long chunkBytes = chunkBytes(first) + chunkBytes(second);
+    assertThat(rowGroups(first)).isGreaterThan(3);
+    assertThat(afterBoth).as("a few row groups' worth of arrays for %d bytes of chunks", chunkBytes).isLessThan(chunkBytes / 2);
+    assertThat(reader.buffers().allocatedBytes()).as("a file read again takes no new array").isEqualTo(afterBoth);
+  }
+
+  @Test
   void aColumnTheFileLacksReadsAsNullAndAColumnTheTableDroppedIsNotRead() throws IOException {
     Path file = write(records(new Random(2), 300));
     // Columns 2 and 8 dropped, column 20 added since the file was written.
@@ -356,6 +386,12 @@ class FlatRowsTest {
       read.forEach(rows::add);
     }
     return rows;
+  }
+
+  private static long chunkBytes(Path file) throws IOException {
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(file))) {
+      return reader.getFooter().getBlocks().stream().mapToLong(block -> block.getCompressedSize()).sum();
+    }
   }
 
   private static int rowGroups(Path file) throws IOException {
