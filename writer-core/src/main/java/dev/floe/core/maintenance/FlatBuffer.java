@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The sort buffer of a flat rewrite: rows sorted by their keys ({@link FlatKeySort}), their values
- * held in a {@link RowArena} that is refilled after each spill, and each row measured as its values'
- * bytes plus what its object and column ends take on the heap.
+ * held in a {@link RowArena} that is refilled after each spill, and each row measured as its
+ * record's bytes plus what its object and its sort keys take on the heap.
  */
 final class FlatBuffer implements ExternalSorter.Buffer<FlatRow> {
   private final FlatKeySort keys;
@@ -15,9 +15,10 @@ final class FlatBuffer implements ExternalSorter.Buffer<FlatRow> {
   FlatBuffer(FlatLayout layout, FlatKeySort keys, RowArena arena) {
     this.keys = keys;
     this.arena = arena;
-    // The row object, its column ends (4 bytes a column), the buffer's reference to it, and what
-    // the key sort allocates for it: up to two key words a column and a few indexes.
-    this.rowOverhead = 32 + 16 + 4L * layout.size() + 8 + 16L * layout.size() + 32;
+    // The row object, the buffer's reference to it, and what the key sort allocates for it: up to
+    // two key words a column and a few indexes. The record (values, column ends, null flags) is
+    // counted as it is.
+    this.rowOverhead = 24 + 8 + 16L * layout.size() + 32;
   }
 
   @Override
@@ -27,7 +28,7 @@ final class FlatBuffer implements ExternalSorter.Buffer<FlatRow> {
 
   @Override
   public long bytes(FlatRow row) {
-    return row.valuesLength() + rowOverhead;
+    return row.recordLength() + rowOverhead;
   }
 
   @Override

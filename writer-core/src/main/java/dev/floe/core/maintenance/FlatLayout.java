@@ -58,6 +58,11 @@ final class FlatLayout {
     return types.length;
   }
 
+  /** The bytes before a {@link FlatRow}'s values: its null flags and an end a column. */
+  int headerBytes() {
+    return 8 + 4 * types.length;
+  }
+
   Types.StructType struct() {
     return struct;
   }

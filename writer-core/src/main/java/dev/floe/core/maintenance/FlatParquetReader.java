@@ -243,7 +243,9 @@ final class FlatParquetReader {
         throw new NoSuchElementException();
       }
       remaining--;
-      int length = 0;
+      // The record is built in the scratch array, values after the header, the header last.
+      int header = layout.headerBytes();
+      int length = header;
       long nulls = 0;
       for (int i = 0; i < columns.length; i++) {
         ColumnReader column = columns[i];
@@ -265,11 +267,10 @@ final class FlatParquetReader {
           }
           column.consume();
         }
-        ends[i] = length;
+        ends[i] = length - header;
       }
-      return arena == null
-          ? new FlatRow(layout, Arrays.copyOf(scratch, length), ends.clone(), nulls)
-          : arena.row(layout, scratch, length, ends.clone(), nulls);
+      FlatRow.writeHeader(scratch, 0, ends, nulls);
+      return arena == null ? new FlatRow(layout, Arrays.copyOf(scratch, length), 0) : arena.row(layout, scratch, length);
     }
 
     private long longValue(ColumnReader column, Type.TypeID type) {

@@ -11,36 +11,41 @@ import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
 
 /**
- * One row of a {@link FlatLayout}, kept compact for sorting: every value in one run of a byte
- * array from {@code base} (strings as UTF-8, other values as 8 little-endian bytes), where column
- * {@code i} ends at {@code base + ends[i]}, and a bit per null column. The array may be the row's
- * own or a slab of a {@link RowArena} shared with other rows. The Parquet writer takes it as a {@link DirectRow}; as a
- * {@link Record} it is read-only and gives the generic values (String, Long, OffsetDateTime, ...).
+ * One row of a {@link FlatLayout}, kept compact for sorting: the whole row is one record in a byte
+ * array from {@code base}: its null flags (one long, a bit per column), then where each column's
+ * value ends (an int a column, counted from the first value), then every value (strings as UTF-8,
+ * other values as 8 little-endian bytes). The array may be the row's own or a slab of a {@link
+ * RowArena} shared with other rows; the object itself is three references, so a sort buffer of
+ * rows is mostly those records, not objects for the collector to copy. The Parquet writer takes it
+ * as a {@link DirectRow}; as a {@link Record} it is read-only and gives the generic values (String,
+ * Long, OffsetDateTime, ...).
  */
 final class FlatRow implements DirectRow, Record {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long PRIME_1 = 0x9E3779B185EBCA87L;
   private static final long PRIME_2 = 0xC2B2AE3D27D4EB4FL;
 
   private final FlatLayout layout;
   private final byte[] data;
   private final int base;
-  private final int[] ends;
-  private final long nulls;
 
-  FlatRow(FlatLayout layout, byte[] data, int[] ends, long nulls) {
-    this(layout, data, 0, ends, nulls);
-  }
-
-  FlatRow(FlatLayout layout, byte[] data, int base, int[] ends, long nulls) {
+  /** The row whose record starts at {@code base} of {@code data}. */
+  FlatRow(FlatLayout layout, byte[] data, int base) {
     this.layout = layout;
     this.data = data;
     this.base = base;
-    this.ends = ends;
-    this.nulls = nulls;
   }
 
-  /** The array holding the row's values, from {@link #base()}. */
+  /** Writes a record's null flags and column ends at {@code offset}: its first {@link FlatLayout#headerBytes()} bytes. */
+  static void writeHeader(byte[] record, int offset, int[] ends, long nulls) {
+    writeLong(record, offset, nulls);
+    for (int i = 0; i < ends.length; i++) {
+      INTS.set(record, offset + 8 + 4 * i, ends[i]);
+    }
+  }
+
+  /** The array holding the row's record, from {@link #base()}. */
   byte[] data() {
     return data;
   }
@@ -49,17 +54,23 @@ final class FlatRow implements DirectRow, Record {
     return base;
   }
 
-  /** How many bytes the row's values take. */
-  int valuesLength() {
-    return ends.length == 0 ? 0 : ends[ends.length - 1];
+  /** How many bytes the row's record takes: its null flags, column ends and values. */
+  int recordLength() {
+    return layout.headerBytes() + valuesLength();
   }
 
+  /** How many bytes the row's values take. */
+  int valuesLength() {
+    return layout.size() == 0 ? 0 : end(layout.size() - 1);
+  }
+
+  /** Where column {@code position}'s value ends, counted from the first value. */
   int end(int position) {
-    return ends[position];
+    return (int) INTS.get(data, base + 8 + 4 * position);
   }
 
   long nulls() {
-    return nulls;
+    return readLong(data, base);
   }
 
   static long readLong(byte[] bytes, int offset) {
@@ -71,16 +82,17 @@ final class FlatRow implements DirectRow, Record {
   }
 
   /**
-   * A 64-bit hash of the row's values and nulls, 32 bytes at a time in four independent lanes (so
-   * that the multiplications overlap rather than wait on each other): equal rows hash equal, and a
-   * changed byte, a moved column boundary or a null flag changes it. For {@link RowDigest}.
+   * A 64-bit hash of the row's record, 32 bytes at a time in four independent lanes (so that the
+   * multiplications overlap rather than wait on each other): equal rows hash equal, and a changed
+   * byte, a moved column boundary or a null flag changes it, as each is a byte of the record. For
+   * {@link RowDigest}.
    */
   long hash() {
-    long a = PRIME_1 ^ nulls;
+    long a = PRIME_1;
     long b = PRIME_2;
     long c = ~PRIME_1;
     long d = ~PRIME_2;
-    int end = base + valuesLength();
+    int end = base + recordLength();
     int i = base;
     for (; i + 32 <= end; i += 32) {
       a = Long.rotateLeft(a ^ readLong(data, i) * PRIME_2, 31) * PRIME_1;
@@ -95,17 +107,14 @@ final class FlatRow implements DirectRow, Record {
     for (; i < end; i++) {
       hash = Long.rotateLeft(hash ^ (data[i] & 0xFFL) * PRIME_1, 11) * PRIME_2;
     }
-    for (int columnEnd : ends) {
-      hash = Long.rotateLeft(hash ^ columnEnd * PRIME_2, 27) * PRIME_1;
-    }
-    return hash;
+    return hash ^ (end - base);
   }
 
   // DirectRow
 
   @Override
   public boolean isNull(int position) {
-    return (nulls & (1L << position)) != 0;
+    return (nulls() & (1L << position)) != 0;
   }
 
   @Override
@@ -115,17 +124,17 @@ final class FlatRow implements DirectRow, Record {
 
   @Override
   public int offset(int position) {
-    return base + start(position);
+    return base + layout.headerBytes() + start(position);
   }
 
   @Override
   public int length(int position) {
-    return ends[position] - start(position);
+    return end(position) - start(position);
   }
 
-  /** Where column {@code position} starts, from {@link #base}. */
+  /** Where column {@code position}'s value starts, counted from the first value. */
   private int start(int position) {
-    return position == 0 ? 0 : ends[position - 1];
+    return position == 0 ? 0 : end(position - 1);
   }
 
   @Override

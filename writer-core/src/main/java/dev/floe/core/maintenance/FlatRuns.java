@@ -16,8 +16,8 @@ import java.util.NoSuchElementException;
 import org.apache.iceberg.io.CloseableIterator;
 
 /**
- * Sorted runs of {@link FlatRow}s as local files: each row's bytes, column ends and null flags as
- * they are, ZSTD-compressed at level 1 (fast, and spilled runs of JSON values shrink about as much
+ * Sorted runs of {@link FlatRow}s as local files: each row's record (null flags, column ends and
+ * values) as it is, after its length, ZSTD-compressed at level 1 (fast, and spilled runs of JSON values shrink about as much
  * as in Parquet), ended by a marker so a truncated run fails rather than reads short.
  */
 final class FlatRuns implements ExternalSorter.RunFormat<FlatRow> {
@@ -37,13 +37,9 @@ final class FlatRuns implements ExternalSorter.RunFormat<FlatRow> {
         new DataOutputStream(new BufferedOutputStream(new ZstdOutputStream(Files.newOutputStream(file), LEVEL), BUFFER))) {
       while (rows.hasNext()) {
         FlatRow row = rows.next();
-        int length = row.valuesLength();
+        int length = row.recordLength();
         out.writeInt(length);
         out.write(row.data(), row.base(), length);
-        for (int i = 0; i < layout.size(); i++) {
-          out.writeInt(row.end(i));
-        }
-        out.writeLong(row.nulls());
       }
       out.writeInt(END);
     }
@@ -81,13 +77,17 @@ final class FlatRuns implements ExternalSorter.RunFormat<FlatRow> {
             ended = true;
             return null;
           }
+          if (length < layout.headerBytes()) {
+            throw new IllegalStateException("Cannot read sort spill file " + file + ": a row of " + length + " bytes is shorter than its header");
+          }
           byte[] data = new byte[length];
           in.readFully(data);
-          int[] ends = new int[layout.size()];
-          for (int i = 0; i < ends.length; i++) {
-            ends[i] = in.readInt();
+          FlatRow row = new FlatRow(layout, data, 0);
+          if (row.recordLength() != length) {
+            throw new IllegalStateException(
+                "Cannot read sort spill file " + file + ": a row of " + length + " bytes says its values take " + row.valuesLength());
           }
-          return new FlatRow(layout, data, ends, in.readLong());
+          return row;
         } catch (EOFException e) {
           throw new IllegalStateException("Cannot read sort spill file " + file + ": it ends before its end marker", e);
         } catch (IOException e) {

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The bytes of a sort buffer's {@link FlatRow}s, packed into slabs of {@value #SLAB} bytes instead
- * of one array per row. The slabs are kept and refilled after each spill ({@link #clear()}), so a
+ * The records of a sort buffer's {@link FlatRow}s, packed into slabs of {@value #SLAB} bytes
+ * instead of one array per row. The slabs are kept and refilled after each spill ({@link #clear()}), so a
  * sort that spills many runs allocates its buffer's memory once: the collector then copies a few
  * large arrays once, into the old generation, instead of every buffered row at each young
  * collection (the largest difference between a sorted rewrite's garbage collection and ingest's).
@@ -20,11 +20,11 @@ final class RowArena {
   private int used = SLAB;
   private long bytes;
 
-  /** A row whose values are the first {@code length} bytes of {@code values}, copied into the arena. */
-  FlatRow row(FlatLayout layout, byte[] values, int length, int[] ends, long nulls) {
+  /** The row whose record is the first {@code length} bytes of {@code record}, copied into the arena. */
+  FlatRow row(FlatLayout layout, byte[] record, int length) {
     bytes += length;
     if (length > SLAB) {
-      return new FlatRow(layout, Arrays.copyOf(values, length), 0, ends, nulls);
+      return new FlatRow(layout, Arrays.copyOf(record, length), 0);
     }
     if (used + length > SLAB) {
       slab++;
@@ -34,13 +34,13 @@ final class RowArena {
       used = 0;
     }
     byte[] array = slabs.get(slab);
-    System.arraycopy(values, 0, array, used, length);
-    FlatRow row = new FlatRow(layout, array, used, ends, nulls);
+    System.arraycopy(record, 0, array, used, length);
+    FlatRow row = new FlatRow(layout, array, used);
     used += length;
     return row;
   }
 
-  /** The bytes of the rows copied in since the last {@link #clear()}. */
+  /** The bytes of the records copied in since the last {@link #clear()}. */
   long bytes() {
     return bytes;
   }

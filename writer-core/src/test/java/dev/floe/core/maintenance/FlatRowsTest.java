@@ -238,7 +238,7 @@ class FlatRowsTest {
       for (int i = 0; i < own.size(); i++) {
         assertThat(packed.get(i).toString()).isEqualTo(own.get(i).toString());
         assertThat(packed.get(i).hash()).isEqualTo(own.get(i).hash());
-        bytes += own.get(i).valuesLength();
+        bytes += own.get(i).recordLength();
       }
       assertThat(packed.get(0).data()).as("rows share a slab").isSameAs(packed.get(1).data());
       assertThat(arena.bytes()).isEqualTo(bytes);
@@ -248,11 +248,11 @@ class FlatRowsTest {
 
     // A row larger than a slab gets an array of its own.
     FlatLayout layout = FlatLayout.of(SCHEMA, SortOrder.unsorted());
-    byte[] large = new byte[RowArena.SLAB + 1];
     int[] ends = new int[SCHEMA.columns().size()];
-    Arrays.fill(ends, large.length);
-    FlatRow row = arena.row(layout, large, large.length, ends, 0);
-    assertThat(row.data()).hasSize(large.length);
+    Arrays.fill(ends, RowArena.SLAB + 1);
+    FlatRow large = row(layout, new byte[RowArena.SLAB + 1], ends, 0);
+    FlatRow row = arena.row(layout, large.data(), large.recordLength());
+    assertThat(row.data()).isNotSameAs(large.data()).isEqualTo(large.data());
     assertThat(arena.slabs()).isEqualTo(1);
   }
 
@@ -305,27 +305,50 @@ class FlatRowsTest {
     Path half = dir.resolve("half");
     Files.write(half, Arrays.copyOf(Files.readAllBytes(run), (int) Files.size(run) / 2));
     assertThatThrownBy(() -> drain(runs, half)).hasMessageContaining("Cannot read sort spill file " + half);
+    // A row whose column ends say its values run past its record.
+    Path overrun = dir.resolve("overrun");
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(new ZstdOutputStream(Files.newOutputStream(overrun)))) {
+      int[] ends = new int[layout.size()];
+      Arrays.fill(ends, 10);
+      byte[] record = new byte[layout.headerBytes() + 4];
+      FlatRow.writeHeader(record, 0, ends, 0);
+      out.writeInt(record.length);
+      out.write(record);
+      out.writeInt(-1);
+    }
+    assertThatThrownBy(() -> drain(runs, overrun))
+        .hasMessageContaining("Cannot read sort spill file " + overrun)
+        .hasMessageContaining("a row of " + (layout.headerBytes() + 4) + " bytes says its values take 10");
   }
 
   @Test
   void theRowHashSeesEveryValueBoundaryAndNull() throws IOException {
     FlatLayout layout = FlatLayout.of(SCHEMA, SortOrder.unsorted());
     FlatRow row = readFlat(write(records(new Random(6), 1)), SCHEMA).get(0);
-    byte[] data = row.data();
+    byte[] values = Arrays.copyOfRange(row.data(), row.base() + layout.headerBytes(), row.base() + row.recordLength());
     int[] ends = new int[SCHEMA.columns().size()];
     for (int i = 0; i < ends.length; i++) {
       ends[i] = row.end(i);
     }
-    FlatRow same = new FlatRow(layout, data.clone(), ends.clone(), row.nulls());
-    byte[] changed = data.clone();
+    FlatRow same = row(layout, values, ends, row.nulls());
+    byte[] changed = values.clone();
     changed[changed.length - 1] ^= 1;
     int[] moved = ends.clone();
     moved[0] = moved[0] == 0 ? 1 : moved[0] - 1; // one byte moves between the first two columns
 
+    assertThat(same.toString()).isEqualTo(row.toString());
     assertThat(same.hash()).isEqualTo(row.hash());
-    assertThat(new FlatRow(layout, changed, ends, row.nulls()).hash()).isNotEqualTo(row.hash());
-    assertThat(new FlatRow(layout, data, moved, row.nulls()).hash()).isNotEqualTo(row.hash());
-    assertThat(new FlatRow(layout, data, ends, row.nulls() ^ (1L << 7)).hash()).isNotEqualTo(row.hash());
+    assertThat(row(layout, changed, ends, row.nulls()).hash()).isNotEqualTo(row.hash());
+    assertThat(row(layout, values, moved, row.nulls()).hash()).isNotEqualTo(row.hash());
+    assertThat(row(layout, values, ends, row.nulls() ^ (1L << 7)).hash()).isNotEqualTo(row.hash());
+  }
+
+  /** A row of its own array holding these values, where column {@code i} ends at {@code ends[i]}. */
+  private static FlatRow row(FlatLayout layout, byte[] values, int[] ends, long nulls) {
+    byte[] record = new byte[layout.headerBytes() + values.length];
+    FlatRow.writeHeader(record, 0, ends, nulls);
+    System.arraycopy(values, 0, record, layout.headerBytes(), values.length);
+    return new FlatRow(layout, record, 0);
   }
 
   private static void drain(FlatRuns runs, Path file) throws IOException {
