@@ -16,6 +16,9 @@ import org.apache.iceberg.SortOrder;
  * short runs of one dense array instead of three objects of each row, which made the comparator the
  * largest item of a sorted rewrite's profile. Each distinct string is compared only while ranking
  * the distinct values, so a column of few values (the seed's {@code do_id}) costs one hash per row.
+ * When the keys' ranges and the row index fit in 63 bits together (the seed's {@code do_id} rank
+ * and {@code seq} do), each row's key is packed into one long and the longs are sorted as
+ * primitives, without a comparator.
  */
 final class FlatKeySort {
   private final int[] positions;
@@ -52,13 +55,69 @@ final class FlatKeySort {
     }
     FlatRow[] array = rows.toArray(new FlatRow[0]);
     long[] keys = keys(array);
+    int[] order = packedOrder(keys, stride, count);
+    if (order == null) {
+      order = mergeOrder(keys, stride, count);
+    }
+    for (int i = 0; i < count; i++) {
+      rows.set(i, array[order[i]]);
+    }
+  }
+
+  /**
+   * The rows' order by their keys ({@code stride} longs a row), stably, when every key word's range
+   * and the row index fit in one long together: each row's words, less their minimum, and then its
+   * index are packed into a long, and the longs are sorted as primitives. The index in the low bits
+   * makes the longs distinct and keeps equal keys in their order. Null when they do not fit.
+   */
+  static int[] packedOrder(long[] keys, int stride, int count) {
+    int indexBits = 32 - Integer.numberOfLeadingZeros(count - 1);
+    long[] min = new long[stride];
+    int[] bits = new int[stride];
+    int total = indexBits;
+    for (int word = 0; word < stride; word++) {
+      long low = Long.MAX_VALUE;
+      long high = Long.MIN_VALUE;
+      for (int i = word; i < keys.length; i += stride) {
+        low = Math.min(low, keys[i]);
+        high = Math.max(high, keys[i]);
+      }
+      long range = high - low;
+      if (range < 0) {
+        return null; // wider than a long
+      }
+      min[word] = low;
+      bits[word] = 64 - Long.numberOfLeadingZeros(range);
+      total += bits[word];
+    }
+    if (total > 63) {
+      return null;
+    }
+    long[] packed = new long[count];
+    for (int row = 0; row < count; row++) {
+      long value = 0;
+      for (int word = 0; word < stride; word++) {
+        value = (value << bits[word]) | (keys[row * stride + word] - min[word]);
+      }
+      packed[row] = (value << indexBits) | row;
+    }
+    Arrays.sort(packed);
+    long mask = (1L << indexBits) - 1;
+    int[] order = new int[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = (int) (packed[i] & mask);
+    }
+    return order;
+  }
+
+  /** The rows' order by their keys ({@code stride} longs a row), stably, by a merge sort of their indexes. */
+  static int[] mergeOrder(long[] keys, int stride, int count) {
     int[] order = new int[count];
     Arrays.setAll(order, i -> i);
-    int width = stride;
     IndexSort.sort(order, (a, b) -> {
-      int left = a * width;
-      int right = b * width;
-      for (int word = 0; word < width; word++) {
+      int left = a * stride;
+      int right = b * stride;
+      for (int word = 0; word < stride; word++) {
         int result = Long.compare(keys[left + word], keys[right + word]);
         if (result != 0) {
           return result;
@@ -66,33 +125,51 @@ final class FlatKeySort {
       }
       return 0;
     });
-    for (int i = 0; i < count; i++) {
-      rows.set(i, array[order[i]]);
-    }
+    return order;
   }
 
-  /** Each row's sort key: {@link #stride} longs at {@code row * stride}. */
+  /**
+   * Each row's sort key: {@link #stride} longs at {@code row * stride}, made in one pass over the
+   * rows (each row's record is read once; a buffer of rows is larger than the processor's caches).
+   * A string field's word first holds the index of the row's value among the distinct values met,
+   * and becomes its rank once every distinct value is known.
+   */
   private long[] keys(FlatRow[] rows) {
     long[] keys = new long[rows.length * stride];
-    int word = 0;
+    Distinct[] distinct = new Distinct[positions.length];
     for (int field = 0; field < positions.length; field++) {
-      int position = positions[field];
-      if (optional[field]) {
-        // The null order holds whatever the direction, as in Iceberg's comparator.
-        long nullKey = nullsFirst[field] ? 0 : 2;
-        for (int row = 0; row < rows.length; row++) {
-          keys[row * stride + word] = rows[row].isNull(position) ? nullKey : 1;
+      distinct[field] = strings[field] ? new Distinct(rows, positions[field]) : null;
+    }
+    for (int row = 0; row < rows.length; row++) {
+      FlatRow flat = rows[row];
+      long nulls = flat.nulls();
+      int word = row * stride;
+      for (int field = 0; field < positions.length; field++) {
+        int position = positions[field];
+        boolean isNull = (nulls & (1L << position)) != 0;
+        if (optional[field]) {
+          // The null order holds whatever the direction, as in Iceberg's comparator.
+          keys[word++] = isNull ? (nullsFirst[field] ? 0 : 2) : 1;
         }
+        if (distinct[field] != null) {
+          keys[word] = isNull ? -1 : distinct[field].index(row); // -1: no value, to become 0 below
+        } else if (!isNull) {
+          long value = flat.longValue(position);
+          keys[word] = descending[field] ? ~value : value;
+        }
+        // A null's word is 0: the null flag above has already ordered it.
         word++;
       }
-      int[] ranks = strings[field] ? ranks(rows, position) : null;
-      for (int row = 0; row < rows.length; row++) {
-        FlatRow flat = rows[row];
-        if (flat.isNull(position)) {
-          continue; // 0; the null flag above has already ordered it
+    }
+    int word = 0;
+    for (int field = 0; field < positions.length; field++) {
+      word += optional[field] ? 1 : 0;
+      if (distinct[field] != null) {
+        int[] ranks = distinct[field].ranks();
+        for (int at = word; at < keys.length; at += stride) {
+          long index = keys[at];
+          keys[at] = index < 0 ? 0 : descending[field] ? ~(long) ranks[(int) index] : ranks[(int) index];
         }
-        long value = ranks != null ? ranks[row] : flat.longValue(position);
-        keys[row * stride + word] = descending[field] ? ~value : value;
       }
       word++;
     }
@@ -100,21 +177,30 @@ final class FlatKeySort {
   }
 
   /**
-   * Each row's rank among the distinct non-null values of a string column in unsigned byte order
-   * (Unicode code point order, as the comparator): equal values get equal ranks.
+   * The distinct values of a string column among the rows, as they are met, in a hash table of
+   * value indexes; then their ranks in unsigned byte order (Unicode code point order, as the
+   * comparator): equal values get equal ranks.
    */
-  private static int[] ranks(FlatRow[] rows, int position) {
-    int[] distinct = new int[rows.length]; // row -> index of its value among the distinct ones
-    int[] firstRows = new int[rows.length]; // distinct value -> a row holding it
-    int capacity = Integer.highestOneBit(Math.max(2, rows.length * 2 - 1)) << 1;
-    int[] table = new int[capacity]; // distinct value + 1, by hash; 0 is empty
-    int mask = capacity - 1;
-    int values = 0;
-    for (int row = 0; row < rows.length; row++) {
+  private static final class Distinct {
+    private final FlatRow[] rows;
+    private final int position;
+    private final int[] firstRows; // value index -> a row holding it
+    private final int[] table; // value index + 1, by hash; 0 is empty
+    private final int mask;
+    private int values;
+
+    Distinct(FlatRow[] rows, int position) {
+      this.rows = rows;
+      this.position = position;
+      this.firstRows = new int[rows.length];
+      int capacity = Integer.highestOneBit(Math.max(2, rows.length * 2 - 1)) << 1;
+      this.table = new int[capacity];
+      this.mask = capacity - 1;
+    }
+
+    /** The index of this row's (non-null) value among the distinct values met so far, or a new one. */
+    int index(int row) {
       FlatRow flat = rows[row];
-      if (flat.isNull(position)) {
-        continue;
-      }
       byte[] bytes = flat.bytes(position);
       int offset = flat.offset(position);
       int length = flat.length(position);
@@ -124,40 +210,36 @@ final class FlatKeySort {
         if (entry == 0) {
           firstRows[values] = row;
           table[slot] = ++values;
-          distinct[row] = values - 1;
-          break;
+          return values - 1;
         }
         FlatRow other = rows[firstRows[entry - 1]];
         int otherOffset = other.offset(position);
         if (Arrays.equals(bytes, offset, offset + length, other.bytes(position), otherOffset, otherOffset + other.length(position))) {
-          distinct[row] = entry - 1;
-          break;
+          return entry - 1;
         }
         slot = (slot + 1) & mask;
       }
     }
-    int[] byValue = new int[values];
-    Arrays.setAll(byValue, i -> i);
-    IndexSort.sort(byValue, (a, b) -> {
-      FlatRow left = rows[firstRows[a]];
-      FlatRow right = rows[firstRows[b]];
-      int leftOffset = left.offset(position);
-      int rightOffset = right.offset(position);
-      return Arrays.compareUnsigned(
-          left.bytes(position), leftOffset, leftOffset + left.length(position),
-          right.bytes(position), rightOffset, rightOffset + right.length(position));
-    });
-    int[] rankOfValue = new int[values];
-    for (int rank = 0; rank < values; rank++) {
-      rankOfValue[byValue[rank]] = rank;
-    }
-    int[] ranks = new int[rows.length];
-    for (int row = 0; row < rows.length; row++) {
-      if (!rows[row].isNull(position)) {
-        ranks[row] = rankOfValue[distinct[row]];
+
+    /** The rank of each value index. */
+    int[] ranks() {
+      int[] byValue = new int[values];
+      Arrays.setAll(byValue, i -> i);
+      IndexSort.sort(byValue, (a, b) -> {
+        FlatRow left = rows[firstRows[a]];
+        FlatRow right = rows[firstRows[b]];
+        int leftOffset = left.offset(position);
+        int rightOffset = right.offset(position);
+        return Arrays.compareUnsigned(
+            left.bytes(position), leftOffset, leftOffset + left.length(position),
+            right.bytes(position), rightOffset, rightOffset + right.length(position));
+      });
+      int[] rankOfValue = new int[values];
+      for (int rank = 0; rank < values; rank++) {
+        rankOfValue[byValue[rank]] = rank;
       }
+      return rankOfValue;
     }
-    return ranks;
   }
 
   private static int hash(byte[] bytes, int offset, int length) {

@@ -190,7 +190,12 @@ class FlatRowsTest {
 
   @Test
   void theKeySortOrdersTheBufferAsTheComparatorAndAsStably() throws IOException {
-    List<FlatRow> flat = readFlat(write(records(new Random(7), 3000)), SCHEMA);
+    // Narrow keys, whose ranges pack into one long a row, and longs of any value, which do not.
+    theKeySortOrdersAsTheComparator(readFlat(write(records(new Random(7), 3000, false)), SCHEMA));
+    theKeySortOrdersAsTheComparator(readFlat(write(records(new Random(17), 3000, true)), SCHEMA));
+  }
+
+  private static void theKeySortOrdersAsTheComparator(List<FlatRow> flat) {
     List<SortOrder> orders =
         List.of(
             SortOrder.builderFor(SCHEMA).asc("s", NullOrder.NULLS_FIRST).asc("l").build(),
@@ -219,6 +224,33 @@ class FlatRowsTest {
         }
       }
     }
+  }
+
+  @Test
+  void keysPackIntoOneLongARowOnlyWhenTheyFitAndSortAsTheMergeSortDoes() {
+    Random random = new Random(11);
+    for (int count : new int[] {2, 3, 24, 25, 1000, 4096, 4097}) {
+      for (int stride : new int[] {1, 2, 3}) {
+        long[] keys = new long[count * stride];
+        long base = random.nextLong();
+        for (int i = 0; i < keys.length; i++) {
+          keys[i] = base + random.nextInt(i % stride == 0 ? 3 : 1000) - 500; // many ties, some negative
+        }
+        int[] expected = FlatKeySort.mergeOrder(keys, stride, count);
+        assertThat(FlatKeySort.packedOrder(keys, stride, count)).as("%d rows of %d words", count, stride).isEqualTo(expected);
+
+        long[] wide = keys.clone();
+        wide[0] = Long.MIN_VALUE;
+        wide[stride] = Long.MAX_VALUE; // one word's range exceeds a long
+        assertThat(FlatKeySort.packedOrder(wide, stride, count)).isNull();
+      }
+    }
+    // Word ranges of 31 and 30 bits with a 2-bit index take 63 bits: packed; one bit more is not.
+    long[] fits = {0, 0, (1L << 31) - 1, (1L << 30) - 1, 5, 5};
+    assertThat(FlatKeySort.packedOrder(fits, 2, 3)).containsExactly(0, 2, 1);
+    long[] over = {0, 0, 1L << 31, (1L << 30) - 1, 5, 5};
+    assertThat(FlatKeySort.packedOrder(over, 2, 3)).isNull();
+    assertThat(FlatKeySort.mergeOrder(over, 2, 3)).containsExactly(0, 2, 1);
   }
 
   @Test
@@ -358,12 +390,17 @@ class FlatRowsTest {
   }
 
   private static List<Record> records(Random random, int count) {
+    return records(random, count, false);
+  }
+
+  /** Random records with many ties; {@code wideLongs}: column l takes any long, else one of 7. */
+  private static List<Record> records(Random random, int count, boolean wideLongs) {
     List<Record> records = new ArrayList<>();
     for (int n = 0; n < count; n++) {
       Record record = GenericRecord.create(SCHEMA);
       record.setField("s", random.nextInt(10) == 0 ? null : STRINGS[random.nextInt(STRINGS.length)]);
       record.setField("i", random.nextInt(8) == 0 ? null : random.nextInt(5) - 2);
-      record.setField("l", random.nextLong() % 4);
+      record.setField("l", wideLongs ? random.nextLong() : random.nextLong() % 4);
       record.setField("b", random.nextInt(8) == 0 ? null : random.nextBoolean());
       record.setField("d", random.nextInt(8) == 0 ? null : LocalDate.of(1969 + random.nextInt(3), 12, 31));
       long micros = (random.nextInt(5) - 2) * 1_000_001L;
