@@ -13,6 +13,7 @@ import org.apache.iceberg.io.CloseableIterator;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.types.Type;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.EncodingStats;
@@ -45,9 +46,14 @@ final class FlatParquetReader {
 
   private final FlatLayout layout;
   private final ChunkBuffers buffers = new ChunkBuffers();
+  private final ParquetReadOptions options;
 
   FlatParquetReader(FlatLayout layout) {
     this.layout = layout;
+    // Without Hadoop's default resources: ParquetReadOptions.builder() makes a Hadoop Configuration
+    // that parses core-default.xml and core-site.xml, once for each file opened (a footer read and a
+    // row read of every file); the options read here all have their defaults in code.
+    this.options = ParquetReadOptions.builder(new HadoopParquetConfiguration(false)).withAllocator(buffers).build();
   }
 
   /** The buffers its files' column chunks are read into, reused from row group to row group and file to file. */
@@ -175,7 +181,7 @@ final class FlatParquetReader {
   }
 
   private ParquetFileReader open(InputFile file) throws IOException {
-    return ParquetFileReader.open(parquetFile(file), ParquetReadOptions.builder().withAllocator(buffers).build());
+    return ParquetFileReader.open(parquetFile(file), options);
   }
 
   private final class Rows implements CloseableIterator<FlatRow> {
