@@ -15,10 +15,10 @@ import org.apache.iceberg.util.DateTimeUtil;
  * array from {@code base}: its null flags (one long, a bit per column), then where each column's
  * value ends (an int a column, counted from the first value), then every value (strings as UTF-8,
  * other values as 8 little-endian bytes). The array may be the row's own or a slab of a {@link
- * RowArena} shared with other rows; the object itself is three references, so a sort buffer of
- * rows is mostly those records, not objects for the collector to copy. The Parquet writer takes it
- * as a {@link DirectRow}; as a {@link Record} it is read-only and gives the generic values (String,
- * Long, OffsetDateTime, ...).
+ * RowArena} shared with other rows; the object itself holds only the layout, the array and the
+ * offset, so a sort buffer of rows is mostly those records, not objects for the collector to copy.
+ * The Parquet writer takes it as a {@link DirectRow}; as a {@link Record} it is read-only and gives
+ * the generic values (String, Long, OffsetDateTime, ...).
  */
 final class FlatRow implements DirectRow, Record {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
