@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -113,8 +114,16 @@ public final class SpoolSource implements Source {
     List<Instant> settling = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : (Iterable<Path>) files::iterator) {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        if (!attributes.isRegularFile() || !isFinishedName(file)) {
+        if (!isFinishedName(file)) {
+          continue; // a producer's file in the making, which it may rename away at any moment
+        }
+        BasicFileAttributes attributes;
+        try {
+          attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+          continue; // gone since the listing (deleted or renamed by its producer): nothing to take
+        }
+        if (!attributes.isRegularFile()) {
           continue;
         }
         Instant modified = attributes.lastModifiedTime().toInstant();

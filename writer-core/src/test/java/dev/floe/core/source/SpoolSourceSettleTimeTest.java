@@ -69,6 +69,21 @@ class SpoolSourceSettleTimeTest {
   }
 
   @Test
+  void aFileThatVanishesBetweenTheListingAndItsAttributesIsPassedOver() throws IOException {
+    // A producer renames its temp file into place, or another run moves a finished file away,
+    // after the directory was listed: a link to nowhere stands for both here, deterministically.
+    Path settled = drop("settled.ndjson", Duration.ofSeconds(30));
+    Files.createSymbolicLink(spool.resolve(".spool-0009.ndjson.gz.tmp"), spool.resolve("renamed-away"));
+    Files.createSymbolicLink(spool.resolve("moved.ndjson"), spool.resolve("moved-away"));
+
+    try (SpoolSource source = source()) {
+      source.lock();
+      assertThat(source.pending()).extracting(Batch::source).containsExactly(settled.toString());
+      assertThat(source.unsettled().batches()).isZero();
+    }
+  }
+
+  @Test
   void nothingWaitsWhenEveryFinishedFileHasSettled() throws IOException {
     drop("a.ndjson", Duration.ofSeconds(11));
     drop("b.ndjson", Duration.ofMinutes(5));
