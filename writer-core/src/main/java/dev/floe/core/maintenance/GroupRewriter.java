@@ -67,6 +67,8 @@ final class GroupRewriter {
   private final long sortBufferBytes;
   /** The sort buffer's values, group after group: its slabs are allocated once per run. */
   private final RowArena arena = new RowArena();
+  /** Reads flat rows (null where the table has no flat layout), group after group, with one pool of chunk buffers. */
+  private final FlatParquetReader reader;
   private final Path tempDirectory;
   private final long targetFileSize;
 
@@ -84,6 +86,7 @@ final class GroupRewriter {
     // table that declares none say unsorted rather than name an order the table lacks.
     this.fileSortOrder = table.sortOrder().isSorted() ? sortOrder : SortOrder.unsorted();
     this.flat = FlatLayout.of(schema, sortOrder);
+    this.reader = flat == null ? null : new FlatParquetReader(flat);
     this.targetFileSize = write.targetFileSize().bytes();
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     this.nameMapping = mapping == null ? null : NameMappingParser.fromJson(mapping);
@@ -185,7 +188,6 @@ final class GroupRewriter {
     if (flat == null) {
       return new Inputs(false, Set.of());
     }
-    FlatParquetReader reader = new FlatParquetReader(flat);
     Set<String> plain = new TreeSet<>();
     for (DataFile file : group.files()) {
       FlatParquetReader.Footer footer = reader.footer(input(file));
@@ -220,7 +222,6 @@ final class GroupRewriter {
 
   /** The group's rows: file after file, or all of them sorted; flat rows where every file allows. */
   private Rows rows(FileGroup group, boolean readFlat) {
-    FlatParquetReader reader = readFlat ? new FlatParquetReader(flat) : null;
     if (!sortOrder.isSorted()) {
       return readFlat ? fileAfterFile(group, file -> reader.read(input(file))) : fileAfterFile(group, this::read);
     }
